@@ -1,0 +1,72 @@
+// Package backend defines what every rk subcommand works over: a Backend
+// that opens client Sessions, each of which executes Redis commands.
+//
+// # Lifecycle
+//
+//  1. A Backend is opened by URL with Open (memory://, redis://, ...), or
+//     built directly by its package.
+//  2. Backend.Open starts a client session; ClientInfo carries what CLIENT
+//     LIST shows about it.
+//  3. Session.Do runs one command and writes its reply through a
+//     resp.ReplyWriter that knows the session's protocol. A session whose
+//     owner read a whole pipeline may also implement Pipeliner, to run the
+//     batch at once.
+//  4. A session can be ended from outside (CLIENT KILL, QUIT, SHUTDOWN):
+//     Done is closed, and the owner closes its connection after the reply
+//     in flight, never in the middle of one.
+//  5. Session.Close releases the session; Backend.Close the backend.
+//
+// Implementations: backend/memory (the embedded engine) and backend/remote
+// (driver plugins for real servers). Both pass backend/backendtest.
+package backend
+
+import (
+	"context"
+	"io"
+
+	"github.com/rk-redis/rk/internal/resp"
+)
+
+// Backend executes Redis commands for client sessions.
+type Backend interface {
+	// Open starts a client session.
+	Open(ctx context.Context, info ClientInfo) (Session, error)
+	io.Closer
+}
+
+// ClientInfo describes the client a session serves.
+type ClientInfo struct {
+	// Addr and LAddr are the peer and local addresses ("ip:port"); for an
+	// embedded session both are empty and CLIENT LIST shows them as such.
+	Addr, LAddr string
+	// FD is the socket's file descriptor, or -1.
+	FD int
+	// Unix is set for unix-socket clients.
+	Unix bool
+}
+
+// Session is one client's connection to a backend. A session is used by one
+// goroutine at a time, except Done and Close.
+type Session interface {
+	// Do runs one command (argv[0] is its name) and writes its reply to w.
+	// The arguments may be reused by the caller once Do returns. Do writes
+	// nothing for a command whose reply is suppressed (CLIENT REPLY OFF).
+	Do(ctx context.Context, argv [][]byte, w resp.ReplyWriter)
+	// AuthRequired reports whether the session must authenticate before
+	// running commands; the server then applies the protocol's
+	// unauthenticated limits.
+	AuthRequired() bool
+	// Done is closed once the session has been ended: by QUIT, CLIENT KILL,
+	// SHUTDOWN or the backend going away. The owner then flushes the
+	// replies written so far and closes the connection.
+	Done() <-chan struct{}
+	// Close ends the session. It is safe to call more than once.
+	Close() error
+}
+
+// Pipeliner is implemented by sessions that can run a batch of commands read
+// together, e.g. under one acquisition of an engine lock, or as one round
+// trip to a remote server. Replies are written in order.
+type Pipeliner interface {
+	DoPipeline(ctx context.Context, cmds [][][]byte, w resp.ReplyWriter)
+}
