@@ -70,3 +70,10 @@ type Session interface {
 type Pipeliner interface {
 	DoPipeline(ctx context.Context, cmds [][][]byte, w resp.ReplyWriter)
 }
+
+// TrafficCounter is implemented by sessions that account for their network
+// traffic (INFO's total_net_input_bytes and total_net_output_bytes). The
+// server reports the bytes it read and wrote, once per batch.
+type TrafficCounter interface {
+	CountTraffic(in, out int)
+}

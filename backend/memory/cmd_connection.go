@@ -84,7 +84,7 @@ func cmdAuth(c *client, argv [][]byte, w resp.ReplyWriter) error {
 	if !c.checkPassword(user, pass) {
 		return resp.ErrWrongPass
 	}
-	c.authenticated = true
+	c.authenticated.Store(true)
 	c.user = string(user)
 	w.WriteSimple("OK")
 	return nil
@@ -111,7 +111,7 @@ func cmdHello(c *client, argv [][]byte, w resp.ReplyWriter) error {
 			if !c.checkPassword(argv[i+1], argv[i+2]) {
 				return resp.ErrWrongPass
 			}
-			c.authenticated = true
+			c.authenticated.Store(true)
 			c.user = string(argv[i+1])
 			authed = true
 			i += 2
@@ -126,7 +126,7 @@ func cmdHello(c *client, argv [][]byte, w resp.ReplyWriter) error {
 		}
 	}
 	_ = authed
-	if !c.authenticated {
+	if !c.authenticated.Load() {
 		return resp.Error("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time")
 	}
 	if setName != nil {
@@ -170,7 +170,7 @@ func cmdReset(c *client, argv [][]byte, w resp.ReplyWriter) error {
 	w.SetProto(2)
 	c.name = ""
 	c.user = "default"
-	c.authenticated = c.e.cfg.requirepass == ""
+	c.authenticated.Store(c.e.cfg.requirepass == "")
 	w.WriteSimple("RESET")
 	return nil
 }

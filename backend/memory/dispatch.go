@@ -74,7 +74,7 @@ func (c *client) exec(argv [][]byte, w resp.ReplyWriter) {
 	}
 	entry := e.commands[spec.ID]
 	c.lastCmd = spec
-	if !c.authenticated && !spec.Flags.Has(command.NoAuth) {
+	if !c.authenticated.Load() && !spec.Flags.Has(command.NoAuth) {
 		c.reject(entry, argv, resp.ErrNoAuth, w)
 		return
 	}

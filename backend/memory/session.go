@@ -4,6 +4,7 @@ import (
 	"context"
 	"sort"
 	"sync"
+	"sync/atomic"
 
 	"github.com/rk-redis/rk/backend"
 	"github.com/rk-redis/rk/internal/command"
@@ -17,7 +18,8 @@ type client struct {
 	info backend.ClientInfo
 
 	db            *db
-	authenticated bool
+	// authenticated is read by the server outside the engine lock.
+	authenticated atomic.Bool
 	user          string
 	name          string
 	libName       string
@@ -53,9 +55,10 @@ func (e *Engine) newClient(info backend.ClientInfo) *client {
 	}
 	e.mu.Lock()
 	c.db = e.dbs[0]
-	c.authenticated = e.cfg.requirepass == ""
+	c.authenticated.Store(e.cfg.requirepass == "")
 	e.mu.Unlock()
 	e.clients.add(c)
+	e.stats.connectionsRecv.Add(1)
 	return c
 }
 
@@ -94,12 +97,14 @@ func (c *client) afterBatch() {
 	}
 }
 
-// AuthRequired reports whether the client still has to authenticate.
-func (c *client) AuthRequired() bool {
-	c.e.mu.Lock()
-	defer c.e.mu.Unlock()
-	return !c.authenticated
+// CountTraffic adds a batch's network bytes to INFO stats.
+func (c *client) CountTraffic(in, out int) {
+	c.e.stats.netInput.Add(int64(in))
+	c.e.stats.netOutput.Add(int64(out))
 }
+
+// AuthRequired reports whether the client still has to authenticate.
+func (c *client) AuthRequired() bool { return !c.authenticated.Load() }
 
 // Done is closed when the session has ended.
 func (c *client) Done() <-chan struct{} { return c.done }

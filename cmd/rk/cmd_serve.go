@@ -8,6 +8,8 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync"
@@ -32,6 +34,7 @@ func newServeCommand() *cli.Command {
 	flags := []cli.Flag{
 		&cli.StringFlag{Name: "config", Usage: "read configuration from `FILE` (redis.conf syntax)"},
 		&cli.StringFlag{Name: "backend", Value: "memory://", Usage: "serve this backend `URL`: memory:// (embedded engine) or a remote server to proxy"},
+		&cli.StringFlag{Name: "cpuprofile", Hidden: true, Usage: "write a CPU profile to `FILE` until the server stops"},
 	}
 	for _, p := range memory.ConfigParams() {
 		flags = append(flags, &cli.StringFlag{
@@ -66,6 +69,17 @@ func newServeCommand() *cli.Command {
 					opts.Config[p.Name] = c.String(p.Name)
 				}
 			}
+			if path := c.String("cpuprofile"); path != "" {
+				f, err := os.Create(path)
+				if err != nil {
+					return err
+				}
+				defer f.Close()
+				if err := pprof.StartCPUProfile(f); err != nil {
+					return err
+				}
+				defer pprof.StopCPUProfile()
+			}
 			ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			return runServe(ctx, opts, nil)
@@ -90,6 +104,7 @@ func runServe(ctx context.Context, opts ServeOptions, ready chan<- []net.Addr) e
 		return usageError{err}
 	}
 	defer eng.Close()
+	applyIOThreads(eng.ConfigValue("io-threads"))
 
 	bind := eng.ConfigValue("bind")
 	bindExplicit := opts.Config["bind"] != ""
@@ -197,4 +212,22 @@ func joinAddrs(addrs []net.Addr) string {
 		s = append(s, a.String())
 	}
 	return strings.Join(s, ", ")
+}
+
+// applyIOThreads maps Redis's io-threads parameter onto GOMAXPROCS, unless
+// the GOMAXPROCS environment variable already chose. Commands execute one at
+// a time under the engine lock, so more threads only help parsing and
+// encoding in parallel; measured on two cores, one thread (Redis's default,
+// io-threads 1) serves both unpipelined and pipelined load best, because the
+// lock hand-off between threads costs more than it saves
+// (docs/benchmarks.md).
+func applyIOThreads(v string) {
+	if os.Getenv("GOMAXPROCS") != "" {
+		return
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		n = 1
+	}
+	runtime.GOMAXPROCS(n)
 }

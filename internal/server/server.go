@@ -249,14 +249,17 @@ func (c *conn) serve(ctx context.Context, sess backend.Session) {
 	rd := resp.NewCommandReader(c.nc)
 	w := resp.NewWriter()
 	pipe, _ := sess.(backend.Pipeliner)
+	traffic, _ := sess.(backend.TrafficCounter)
 	batch := make([][][]byte, 0, 64)
 	for {
 		if c.stopped.Load() {
 			return
 		}
+		before := rd.Buffered()
 		if err := rd.Fill(); err != nil {
 			return
 		}
+		in := rd.Buffered() - before
 		if c.s.MaxBulkLen != nil {
 			rd.MaxBulkLen = c.s.MaxBulkLen()
 		}
@@ -297,7 +300,11 @@ func (c *conn) serve(ctx context.Context, sess backend.Session) {
 			}
 			break
 		}
-		if _, err := w.WriteTo(c.nc); err != nil {
+		n, err := w.WriteTo(c.nc)
+		if traffic != nil {
+			traffic.CountTraffic(in, int(n))
+		}
+		if err != nil {
 			return
 		}
 		select {
