@@ -1,8 +1,6 @@
 package memory
 
 import (
-	"time"
-
 	"github.com/rk-redis/rk/internal/command"
 	"github.com/rk-redis/rk/internal/resp"
 )
@@ -29,6 +27,8 @@ func (e *Engine) registerCommands() {
 		stringCommands,
 		keyspaceCommands,
 		serverCommands,
+		commandCommands,
+		debugCommands,
 		transactionCommands,
 	} {
 		for name, fn := range group {
@@ -104,9 +104,9 @@ func execsInMulti(s *command.Spec) bool {
 
 // call runs a checked command and accounts for it.
 func (c *client) call(entry *cmdEntry, argv [][]byte, w resp.ReplyWriter) {
-	start := time.Now()
+	start := c.e.lastMark
 	err := entry.fn(c, argv, w)
-	dur := time.Since(start)
+	dur := c.e.mark() - start
 	entry.calls++
 	entry.usec += dur.Microseconds()
 	if err != nil {

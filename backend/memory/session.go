@@ -17,7 +17,7 @@ type client struct {
 	id   int64
 	info backend.ClientInfo
 
-	db            *db
+	db *db
 	// authenticated is read by the server outside the engine lock.
 	authenticated atomic.Bool
 	user          string

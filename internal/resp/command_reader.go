@@ -166,6 +166,10 @@ func (r *CommandReader) parseMultibulk(authRequired bool) ([][]byte, int, error)
 			}
 			return nil, 0, errIncomplete
 		}
+		if len(line) == 0 {
+			// The line is just CRLF: Redis reports the '\r' it found.
+			return nil, 0, ErrProtoExpectedDollar('\r')
+		}
 		if line[0] != '$' {
 			return nil, 0, ErrProtoExpectedDollar(line[0])
 		}

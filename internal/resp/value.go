@@ -363,7 +363,7 @@ func (r *Reader) read(depth int) (Value, error) {
 			v.Elems = append(v.Elems, e)
 		}
 		if kind == KindAttribute {
-			next, err := r.read(depth)
+			next, err := r.read(depth + 1)
 			if err != nil {
 				return Value{}, noEOF(err)
 			}
@@ -385,7 +385,17 @@ func noEOF(err error) error {
 func (r *Reader) line() ([]byte, error) {
 	line, err := r.br.ReadSlice('\n')
 	if err == bufio.ErrBufferFull {
-		return nil, &ProtocolError{"line too long"}
+		// A line longer than the buffer (a long simple string or error):
+		// collect it, up to the bulk length limit.
+		long := append([]byte(nil), line...)
+		for err == bufio.ErrBufferFull {
+			if int64(len(long)) > r.maxLen() {
+				return nil, &ProtocolError{"line too long"}
+			}
+			line, err = r.br.ReadSlice('\n')
+			long = append(long, line...)
+		}
+		line = long
 	}
 	if err != nil {
 		if len(line) > 0 && errors.Is(err, io.EOF) {

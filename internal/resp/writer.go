@@ -4,6 +4,7 @@ import (
 	"io"
 	"math"
 	"strconv"
+	"strings"
 )
 
 // ReplyWriter receives one command's reply. Handlers write through it and
@@ -254,19 +255,71 @@ func appendHeader(b []byte, tag byte, n int) []byte {
 	return append(b, '\r', '\n')
 }
 
-// AppendFloat formats f the way Redis replies with doubles: the shortest
-// text that reads back to the same value, "inf"/"-inf" for infinities and
-// "nan" for NaN.
+// AppendFloat formats f the way Redis 7.4 replies with doubles: integral
+// values within ±2^62 as integers; otherwise the shortest digits that read
+// back to the same value, laid out as an integer while that needs fewer
+// than seven padding zeros, as a plain decimal for exponents down to -6,
+// and in scientific notation beyond ("1e+21", "1e-7"). Infinities are
+// "inf"/"-inf", NaN is "nan", and negative zero keeps its sign.
 func AppendFloat(b []byte, f float64) []byte {
+	if math.Signbit(f) {
+		b = append(b, '-')
+		f = -f
+	}
 	switch {
-	case math.IsInf(f, 1):
+	case math.IsInf(f, 0):
 		return append(b, "inf"...)
-	case math.IsInf(f, -1):
-		return append(b, "-inf"...)
 	case math.IsNaN(f):
 		return append(b, "nan"...)
+	case f == 0:
+		return append(b, '0')
+	case f <= float64(math.MaxInt64/2) && f == math.Trunc(f):
+		// Integral values within ±2^62 print as integers.
+		return strconv.AppendInt(b, int64(f), 10)
 	}
-	return strconv.AppendFloat(b, f, 'g', -1, 64)
+	var tmp [32]byte
+	e := strconv.AppendFloat(tmp[:0], f, 'e', -1, 64) // d.ddde±XX
+	mant, exp10, _ := strings.Cut(string(e), "e")
+	x, _ := strconv.Atoi(exp10)
+	digits := strings.Replace(mant, ".", "", 1)
+	n := len(digits)
+	k := x - (n - 1) // value = digits × 10^k
+	absExp := x
+	if absExp < 0 {
+		absExp = -absExp
+	}
+	switch {
+	case k >= 0 && absExp < n+7:
+		b = append(b, digits...)
+		for i := 0; i < k; i++ {
+			b = append(b, '0')
+		}
+		return b
+	case k < 0 && (k > -7 || absExp < 4):
+		if off := n + k; off <= 0 {
+			b = append(b, '0', '.')
+			for i := 0; i < -off; i++ {
+				b = append(b, '0')
+			}
+			return append(b, digits...)
+		} else {
+			b = append(b, digits[:off]...)
+			b = append(b, '.')
+			return append(b, digits[off:]...)
+		}
+	}
+	b = append(b, digits[0])
+	if n > 1 {
+		b = append(b, '.')
+		b = append(b, digits[1:]...)
+	}
+	b = append(b, 'e')
+	if x < 0 {
+		b = append(b, '-')
+	} else {
+		b = append(b, '+')
+	}
+	return strconv.AppendInt(b, int64(absExp), 10)
 }
 
 var smallInts, bulkHeaders [][]byte
