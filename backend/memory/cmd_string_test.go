@@ -712,11 +712,11 @@ func TestStringKeyspaceStats(t *testing.T) {
 	}
 }
 
-// TestStringMatchesRedis sends the same commands to rk and to a real
-// redis-server and compares the replies. It runs when RK_TEST_REDIS_SERVER
-// (or PATH) has redis-server.
+// TestStringMatchesRedis sends the same commands to rk and to the
+// reference Redis 7.4 (live or its recorded transcript) and compares the
+// replies.
 func TestStringMatchesRedis(t *testing.T) {
-	real := rktest.Dial(t, rktest.StartRedis(t))
+	real := rktest.Reference74(t)
 	_, rk := newServer(t, nil)
 	rnd := rand.New(rand.NewPCG(1, 2))
 	var cmds [][]string

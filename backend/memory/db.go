@@ -1,9 +1,5 @@
 package memory
 
-import (
-	"math/rand/v2"
-)
-
 // kind is the type of a value, as TYPE reports it.
 type kind uint8
 
@@ -36,8 +32,18 @@ func (k kind) String() string {
 
 // object is a value in the keyspace. Strings keep their bytes in str; the
 // other kinds keep their structure in val.
+//
+// Objects live inside the keyspace's entries (dict.go): db.insert and
+// db.set store a copy of the object they are given, and the *object that
+// lookup and get return is the stored value, valid until the key is
+// deleted or renamed. To change a value, change that object and call
+// db.modified.
 type object struct {
 	kind kind
+	// raw marks a string edited in place (APPEND, SETRANGE, SETBIT...),
+	// which OBJECT ENCODING reports as "raw" whatever its length, as
+	// Redis does; storing a new value must clear it.
+	raw bool
 	// lru is the engine clock (seconds) of the last access, for OBJECT
 	// IDLETIME.
 	lru uint32
@@ -49,11 +55,13 @@ type object struct {
 type db struct {
 	id    int
 	stats *stats
-	keys  map[string]*object
+	keys  *dict
 	// expires holds the deadline, in Unix milliseconds, of every key that
-	// has one. Keys without a TTL cost nothing here.
+	// has one. Keys without a TTL cost nothing here. setExpire stores the
+	// keyspace's own key string, so a deadline costs no key copy.
 	expires map[string]int64
-	// watchers lists, per key, the clients that WATCH it.
+	// watchers lists, per key, the clients that WATCH it. It belongs to
+	// the database index, not to its contents: SWAPDB leaves it in place.
 	watchers map[string][]*client
 }
 
@@ -69,9 +77,14 @@ func (d *db) modified(key []byte) {
 	}
 }
 
-// modifiedAll touches every watched key of the database (FLUSHDB, SWAPDB).
+// modifiedAll touches the watched keys that exist in the database, as
+// emptying it (FLUSHDB, FLUSHALL) changes exactly those. Call it before
+// emptying.
 func (d *db) modifiedAll() {
-	for _, cs := range d.watchers {
+	for k, cs := range d.watchers {
+		if d.keys.GetString(k) == nil {
+			continue
+		}
 		for _, c := range cs {
 			c.watchTouched = true
 		}
@@ -79,7 +92,7 @@ func (d *db) modifiedAll() {
 }
 
 func newDB(id int, st *stats) *db {
-	return &db{id: id, stats: st, keys: make(map[string]*object), expires: make(map[string]int64)}
+	return &db{id: id, stats: st, keys: newDict(), expires: make(map[string]int64)}
 }
 
 // expired reports whether key has a deadline at or before now.
@@ -92,24 +105,25 @@ func (d *db) expired(key []byte, now int64) bool {
 }
 
 // lookup returns the object at key without looking at its deadline.
-func (d *db) lookup(key []byte) *object { return d.keys[string(key)] }
+func (d *db) lookup(key []byte) *object { return d.keys.Get(key) }
 
-// insert adds a new key; the caller knows it does not exist.
+// insert adds a new key holding a copy of *o; the caller knows the key
+// does not exist. Later changes go through the object lookup returns.
 func (d *db) insert(key []byte, o *object) {
 	d.modified(key)
-	d.keys[string(key)] = o
+	d.keys.Insert(key, o)
 }
 
 // size is the number of keys, expired ones not yet deleted included.
-func (d *db) size() int { return len(d.keys) }
+func (d *db) size() int { return d.keys.Len() }
 
 // get returns the live object at key, deleting it first if it expired.
 func (d *db) get(key []byte, now int64) *object {
-	o := d.keys[string(key)]
+	o := d.keys.Get(key)
 	if o == nil {
 		return nil
 	}
-	if d.expired(key, now) {
+	if len(d.expires) > 0 && d.expired(key, now) {
 		d.remove(key)
 		d.stats.expiredKeys++
 		return nil
@@ -117,17 +131,14 @@ func (d *db) get(key []byte, now int64) *object {
 	return o
 }
 
-// set stores o at key, keeping any deadline the key had.
+// set stores a copy of *o at key, keeping any deadline the key had.
 func (d *db) set(key []byte, o *object) {
 	d.modified(key)
-	if old, ok := d.keys[string(key)]; ok {
-		*old = *o
-		return
-	}
-	d.keys[string(key)] = o
+	d.keys.Set(key, o)
 }
 
-// setOverwrite stores o at key and drops any deadline (SET without KEEPTTL).
+// setOverwrite stores a copy of *o at key and drops any deadline (SET
+// without KEEPTTL).
 func (d *db) setOverwrite(key []byte, o *object) {
 	d.set(key, o)
 	if len(d.expires) > 0 {
@@ -137,37 +148,82 @@ func (d *db) setOverwrite(key []byte, o *object) {
 
 // remove deletes key and its deadline; it reports whether the key existed.
 func (d *db) remove(key []byte) bool {
-	if _, ok := d.keys[string(key)]; !ok {
+	if !d.keys.Delete(key) {
 		return false
 	}
 	d.modified(key)
-	delete(d.keys, string(key))
 	if len(d.expires) > 0 {
 		delete(d.expires, string(key))
 	}
 	return true
 }
 
+// setExpire gives the existing key the deadline at (Unix ms). It does not
+// call modified.
+func (d *db) setExpire(key []byte, at int64) {
+	if e := d.keys.find(key); e != nil {
+		d.expires[e.key] = at
+	}
+}
+
+// getExpire returns key's deadline, if it has one.
+func (d *db) getExpire(key []byte) (int64, bool) {
+	if len(d.expires) == 0 {
+		return 0, false
+	}
+	at, ok := d.expires[string(key)]
+	return at, ok
+}
+
+// persist drops key's deadline and reports whether it had one. It does not
+// call modified.
+func (d *db) persist(key []byte) bool {
+	if _, ok := d.expires[string(key)]; !ok {
+		return false
+	}
+	delete(d.expires, string(key))
+	return true
+}
+
 // randomKey returns a key chosen at random, or "" and false when the
-// database is empty. Go's map iteration starts at a random position.
+// database is empty. The key may have expired without being deleted yet;
+// RANDOMKEY deletes and skips those.
 func (d *db) randomKey() (string, bool) {
-	n := len(d.keys)
-	if n == 0 {
-		return "", false
-	}
-	skip := rand.IntN(min(n, 16))
-	for k := range d.keys {
-		if skip == 0 {
-			return k, true
-		}
-		skip--
-	}
-	return "", false
+	k, o := d.keys.Random()
+	return k, o != nil
 }
 
 // flush empties the database.
 func (d *db) flush() {
 	d.modifiedAll()
-	d.keys = make(map[string]*object)
+	d.keys = newDict()
 	d.expires = make(map[string]int64)
+}
+
+// swap exchanges the contents of d and o (SWAPDB). Each database keeps its
+// index and its watchers, so clients stay on the index they selected and
+// see the other contents; a watched key whose logical value may change is
+// touched, as Redis's touchAllWatchedKeysInDb does.
+func (d *db) swap(o *db, now int64) {
+	d.touchForSwap(o, now)
+	o.touchForSwap(d, now)
+	d.keys, o.keys = o.keys, d.keys
+	d.expires, o.expires = o.expires, d.expires
+}
+
+// touchForSwap touches d's watched keys that exist in d, or that will
+// exist after d's contents are replaced with other's; a key that will come
+// in already expired is no change.
+func (d *db) touchForSwap(other *db, now int64) {
+	for k, cs := range d.watchers {
+		kb := bytesOfString(k)
+		if d.keys.GetString(k) == nil {
+			if other.keys.GetString(k) == nil || other.expired(kb, now) {
+				continue
+			}
+		}
+		for _, c := range cs {
+			c.watchTouched = true
+		}
+	}
 }

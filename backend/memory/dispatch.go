@@ -3,6 +3,7 @@ package memory
 import (
 	"github.com/rk-redis/rk/internal/command"
 	"github.com/rk-redis/rk/internal/resp"
+	"strings"
 )
 
 // handler runs one command whose existence and arity the dispatcher has
@@ -45,16 +46,21 @@ func (e *Engine) registerCommands() {
 	e.table = command.All().Only(names)
 	e.commands = make([]*cmdEntry, e.table.NumIDs())
 	for _, s := range e.table.Specs() {
-		specs := []*command.Spec{s}
-		if s.IsContainer() {
-			specs = s.Subcommands
+		if fn := handlers[s.Name]; fn != nil {
+			e.commands[s.ID] = &cmdEntry{spec: s, fn: fn}
 		}
-		for _, sp := range specs {
-			fn := handlers[sp.FullName()]
-			if fn == nil {
-				panic("memory: no handler for " + sp.FullName())
+		if !s.IsContainer() {
+			if e.commands[s.ID] == nil {
+				panic("memory: no handler for " + s.Name)
 			}
-			e.commands[sp.ID] = &cmdEntry{spec: sp, fn: fn}
+			continue
+		}
+		for _, sub := range s.Subcommands {
+			fn := handlers[sub.FullName()]
+			if fn == nil {
+				panic("memory: no handler for " + sub.FullName())
+			}
+			e.commands[sub.ID] = &cmdEntry{spec: sub, fn: fn}
 		}
 	}
 }
@@ -67,13 +73,34 @@ func (c *client) exec(argv [][]byte, w resp.ReplyWriter) {
 	}
 	e := c.e
 	c.lastMs = e.nowMs
-	spec, err := e.table.Lookup(argv)
-	if err != nil {
-		c.reject(nil, argv, err, w)
+	if isCrossProtocolAttack(argv[0]) {
+		// A browser tricked into posting to Redis: drop the connection
+		// without a reply, as Redis does.
+		e.logf(logWarning, "possible cross-protocol attack: an HTTP request (POST or Host:) arrived from %s; connection closed", c.info.Addr)
+		c.closeAfterReply = true
 		return
 	}
-	entry := e.commands[spec.ID]
+	spec, err := e.table.Lookup(argv)
+	var entry *cmdEntry
+	if spec != nil {
+		entry = e.commands[spec.ID]
+	}
+	if err == nil && entry == nil {
+		// A container named alone whose arity allows it but which has no
+		// handler of its own.
+		err = resp.ErrWrongArgs(spec.FullName())
+	}
+	if err != nil {
+		c.reject(entry, argv, err, w)
+		return
+	}
 	c.lastCmd = spec
+	if spec.Flags.Has(command.Protected) {
+		if err := c.protectedAllowed(spec); err != nil {
+			c.reject(entry, argv, err, w)
+			return
+		}
+	}
 	if !c.authenticated.Load() && !spec.Flags.Has(command.NoAuth) {
 		c.reject(entry, argv, resp.ErrNoAuth, w)
 		return
@@ -114,7 +141,7 @@ func (c *client) call(entry *cmdEntry, argv [][]byte, w resp.ReplyWriter) {
 		c.e.stats.countError(err)
 		w.WriteError(errorText(err))
 	}
-	c.e.slowlog.maybeAdd(c, argv, dur)
+	c.e.slowlog.maybeAdd(c, entry.spec, argv, dur)
 }
 
 // reject answers a command refused before it ran. entry is nil for an
@@ -143,4 +170,19 @@ func errorText(err error) string {
 		return string(re)
 	}
 	return "ERR " + err.Error()
+}
+
+// isCrossProtocolAttack recognises an HTTP request sent to the server: its
+// first line parses as the command "POST" or "Host:".
+func isCrossProtocolAttack(name []byte) bool {
+	return strings.EqualFold(string(name), "post") || strings.EqualFold(string(name), "host:")
+}
+
+// protectedAllowed applies enable-debug-command and enable-module-command
+// to the commands they protect.
+func (c *client) protectedAllowed(spec *command.Spec) error {
+	if spec.Name == "debug" && !allowProtected(c.e.cfg.enableDebugCommand, c.isLocalClient()) {
+		return errDebugNotAllowed
+	}
+	return nil
 }

@@ -12,7 +12,13 @@ import (
 // TCP server and returns a connection to it.
 func newServer(t *testing.T, config map[string]string) (*memory.Engine, *rktest.Conn) {
 	t.Helper()
-	e, err := memory.New(memory.Options{Config: config})
+	return newServerWith(t, memory.Options{Config: config})
+}
+
+// newServerWith is newServer with every engine option.
+func newServerWith(t *testing.T, opts memory.Options) (*memory.Engine, *rktest.Conn) {
+	t.Helper()
+	e, err := memory.New(opts)
 	if err != nil {
 		t.Fatal(err)
 	}

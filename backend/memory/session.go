@@ -101,6 +101,8 @@ func (c *client) afterBatch() {
 func (c *client) CountTraffic(in, out int) {
 	c.e.stats.netInput.Add(int64(in))
 	c.e.stats.netOutput.Add(int64(out))
+	c.e.stats.readsProcessed.Add(1)
+	c.e.stats.writesProcessed.Add(1)
 }
 
 // AuthRequired reports whether the client still has to authenticate.

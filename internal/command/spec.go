@@ -62,9 +62,14 @@ var flagNames = []string{
 	"module_getchannels", "touches_arbitrary_keys",
 }
 
-// Names lists the flags' names in COMMAND INFO's order.
+// hiddenFromInfo are flags COMMAND INFO never shows.
+const hiddenFromInfo = Sentinel | OnlySentinel | Protected | TouchesArbitraryKeys
+
+// Names lists the flags' names in COMMAND INFO's order, leaving out the
+// ones Redis keeps hidden.
 func (f Flag) Names() []string {
 	var out []string
+	f &^= hiddenFromInfo
 	for i, n := range flagNames {
 		if f&(1<<i) != 0 {
 			out = append(out, n)

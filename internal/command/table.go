@@ -124,16 +124,16 @@ func (t *Table) Len() int { return len(t.sorted) }
 
 // Lookup finds the spec argv names, resolving a container's subcommand, and
 // checks arity. Its errors are the replies Redis gives, in Redis's order:
-// unknown command, unknown subcommand, then wrong number of arguments.
+// unknown command, unknown subcommand, then wrong number of arguments. On
+// an arity error the spec is returned too, so the caller can count the
+// rejection against the command. A container named alone is itself the
+// command looked up (COMMAND; CLIENT alone fails its arity).
 func (t *Table) Lookup(argv [][]byte) (*Spec, error) {
 	s := t.Get(argv[0])
 	if s == nil {
 		return nil, resp.ErrUnknownCommand(argv[0], argv[1:])
 	}
-	if s.IsContainer() {
-		if len(argv) == 1 {
-			return nil, resp.ErrWrongArgs(s.Name)
-		}
+	if s.IsContainer() && len(argv) > 1 {
 		sub := s.Subcommand(argv[1])
 		if sub == nil {
 			return nil, resp.ErrUnknownSubcommand(argv[1], s.Name)
@@ -141,7 +141,7 @@ func (t *Table) Lookup(argv [][]byte) (*Spec, error) {
 		s = sub
 	}
 	if !s.ArityOK(len(argv)) {
-		return nil, resp.ErrWrongArgs(s.FullName())
+		return s, resp.ErrWrongArgs(s.FullName())
 	}
 	return s, nil
 }

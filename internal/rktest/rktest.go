@@ -8,12 +8,15 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"fmt"
+	"io"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -31,6 +34,14 @@ func Serve(t testing.TB, b backend.Backend) string {
 		t.Fatal(err)
 	}
 	srv := &server.Server{Backend: b}
+	// Wire the server to the backend's configuration as rk serve does,
+	// when the backend has it (the memory engine).
+	if m, ok := b.(interface{ ProtoMaxBulkLen() int64 }); ok {
+		srv.MaxBulkLen = m.ProtoMaxBulkLen
+	}
+	if m, ok := b.(interface{ SetListenPort(net.Addr) }); ok {
+		m.SetListenPort(l.Addr())
+	}
 	go srv.Serve(l)
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -42,11 +53,33 @@ func Serve(t testing.TB, b backend.Backend) string {
 }
 
 // Conn is a raw RESP connection for tests: it sends commands and returns
-// the replies with their exact types.
+// the replies with their exact types, and the exact bytes they arrived as.
 type Conn struct {
-	t  testing.TB
-	nc net.Conn
-	rd *resp.Reader
+	t   testing.TB
+	nc  net.Conn
+	rd  *resp.Reader
+	br  *bufio.Reader
+	rec *recorder
+
+	timeout time.Duration
+}
+
+// SetTimeout sets how long a read waits for a reply; the default is ten
+// seconds.
+func (c *Conn) SetTimeout(d time.Duration) { c.timeout = d }
+
+// recorder keeps what was read from the connection since the last reply,
+// so that ReadRaw can return a reply's bytes exactly as the server sent
+// them.
+type recorder struct {
+	r   io.Reader
+	buf []byte
+}
+
+func (r *recorder) Read(p []byte) (int, error) {
+	n, err := r.r.Read(p)
+	r.buf = append(r.buf, p[:n]...)
+	return n, err
 }
 
 // Dial connects to addr and closes the connection when the test ends.
@@ -57,7 +90,61 @@ func Dial(t testing.TB, addr string) *Conn {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { nc.Close() })
-	return &Conn{t: t, nc: nc, rd: resp.NewReader(bufio.NewReader(nc))}
+	rec := &recorder{r: nc}
+	br := bufio.NewReader(rec)
+	return &Conn{t: t, nc: nc, rd: resp.NewReader(br), br: br, rec: rec}
+}
+
+// Close closes the connection.
+func (c *Conn) Close() error { return c.nc.Close() }
+
+// SendRaw writes b as is: inline commands, broken protocol, half a command.
+func (c *Conn) SendRaw(b []byte) {
+	c.t.Helper()
+	c.nc.SetWriteDeadline(time.Now().Add(10 * time.Second))
+	if _, err := c.nc.Write(b); err != nil {
+		c.t.Fatalf("send %q: %v", b, err)
+	}
+}
+
+// ReadRaw reads one reply and returns it together with the bytes it
+// arrived as, byte for byte.
+func (c *Conn) ReadRaw() ([]byte, resp.Value, error) {
+	v, err := c.ReadErr()
+	consumed := len(c.rec.buf) - c.br.Buffered()
+	raw := append([]byte(nil), c.rec.buf[:consumed]...)
+	c.rec.buf = append(c.rec.buf[:0], c.rec.buf[consumed:]...)
+	return raw, v, err
+}
+
+// ExpectClosed fails the test unless the server closes the connection
+// (after any replies still unread) within timeout.
+func (c *Conn) ExpectClosed(timeout time.Duration) {
+	c.t.Helper()
+	if err := c.WaitClosed(timeout); err != nil {
+		c.t.Error(err)
+	}
+}
+
+// WaitClosed waits for the server to close the connection, returning an
+// error describing what came instead.
+func (c *Conn) WaitClosed(timeout time.Duration) error {
+	c.nc.SetReadDeadline(time.Now().Add(timeout))
+	b, err := c.br.ReadByte()
+	if err == nil {
+		rest, _ := c.br.Peek(c.br.Buffered())
+		return fmt.Errorf("connection still open: read %q", append([]byte{b}, rest...))
+	}
+	if IsClosed(err) {
+		return nil
+	}
+	return fmt.Errorf("connection not closed after %v: %v", timeout, err)
+}
+
+// IsClosed reports whether err means the peer closed the connection.
+func IsClosed(err error) bool {
+	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)
 }
 
 // Raw is the underlying connection.
@@ -88,7 +175,11 @@ func (c *Conn) Read() resp.Value {
 
 // ReadErr reads one reply, returning the I/O error instead of failing.
 func (c *Conn) ReadErr() (resp.Value, error) {
-	c.nc.SetReadDeadline(time.Now().Add(10 * time.Second))
+	timeout := c.timeout
+	if timeout == 0 {
+		timeout = 10 * time.Second
+	}
+	c.nc.SetReadDeadline(time.Now().Add(timeout))
 	return c.rd.ReadValue()
 }
 
@@ -173,29 +264,22 @@ func RedisServerPath(t testing.TB) string {
 // arguments are passed as redis-server options ("--requirepass", "x").
 func StartRedis(t testing.TB, args ...string) string {
 	t.Helper()
-	bin := RedisServerPath(t)
+	return StartRedisBinary(t, RedisServerPath(t), args...)
+}
+
+// StartRedisBinary is StartRedis with a given redis-server binary.
+func StartRedisBinary(t testing.TB, bin string, args ...string) string {
+	t.Helper()
 	port := FreePort(t)
 	dir := t.TempDir()
 	argv := append([]string{"--port", strconv.Itoa(port), "--bind", "127.0.0.1", "--save", "",
 		"--appendonly", "no", "--daemonize", "no", "--dir", dir, "--logfile", filepath.Join(dir, "redis.log")}, args...)
-	cmd := exec.Command(bin, argv...)
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start redis-server: %v", err)
-	}
-	t.Cleanup(func() {
-		cmd.Process.Signal(os.Interrupt)
-		done := make(chan struct{})
-		go func() { cmd.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(5 * time.Second):
-			cmd.Process.Kill()
-			<-done
-		}
-	})
+	p := StartProcess(t, bin, argv...)
 	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
 	if err := WaitPing(addr, 10*time.Second); err != nil {
-		t.Fatalf("redis-server on %s: %v", addr, err)
+		log, _ := os.ReadFile(filepath.Join(dir, "redis.log"))
+		p.Stop(time.Second)
+		t.Fatalf("redis-server on %s: %v\n%s", addr, err, log)
 	}
 	return addr
 }
