@@ -31,6 +31,11 @@ func (e *Engine) registerCommands() {
 		commandCommands,
 		debugCommands,
 		transactionCommands,
+		listCommands,
+		hashCommands,
+		setCommands,
+		zsetCommands,
+		bitmapCommands,
 	} {
 		for name, fn := range group {
 			if _, dup := handlers[name]; dup {

@@ -1,0 +1,4 @@
+package memory
+
+// Bitmap commands.
+var bitmapCommands = map[string]handler{}

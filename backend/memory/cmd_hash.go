@@ -1,0 +1,4 @@
+package memory
+
+// Hash commands.
+var hashCommands = map[string]handler{}

@@ -1,0 +1,4 @@
+package memory
+
+// List commands.
+var listCommands = map[string]handler{}

@@ -1,0 +1,4 @@
+package memory
+
+// Set commands.
+var setCommands = map[string]handler{}

@@ -1,0 +1,4 @@
+package memory
+
+// Sorted set commands.
+var zsetCommands = map[string]handler{}
