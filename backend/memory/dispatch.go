@@ -159,7 +159,10 @@ func (c *client) reject(entry *cmdEntry, argv [][]byte, err error, w resp.ReplyW
 	text := errorText(err)
 	if entry != nil && entry.spec.Name == "exec" && entry.spec.Parent == nil {
 		c.discardMulti()
-		err = resp.Error("EXECABORT Transaction discarded because of: " + text)
+		// Redis quotes the refusal without the ERR code it adds to plain
+		// messages ("wrong number of arguments ..."), but keeps other
+		// codes ("NOAUTH ...", "BUSY ...").
+		err = resp.Error("EXECABORT Transaction discarded because of: " + strings.TrimPrefix(text, "ERR "))
 		text = errorText(err)
 	} else if c.multi != nil {
 		c.multi.failed = true

@@ -144,22 +144,6 @@ func RedisBenchmarkPath(t testing.TB) string {
 	return LookTool(t, "RK_TEST_REDIS_BENCHMARK", "redis-benchmark")
 }
 
-// ServerVersion asks the server at addr for its version (HELLO's
-// "version" field, which rk and Redis both report).
-func ServerVersion(t testing.TB, addr string) string {
-	t.Helper()
-	c := Dial(t, addr)
-	defer c.Close()
-	v := c.Do("HELLO", "2")
-	for i := 0; i+1 < len(v.Elems); i += 2 {
-		if v.Elems[i].Str == "version" {
-			return v.Elems[i+1].Str
-		}
-	}
-	t.Fatalf("no version in HELLO reply %v", v)
-	return ""
-}
-
 // VersionAtLeast reports whether version ("7.0.15") is at least want
 // ("7.4").
 func VersionAtLeast(version, want string) bool {

@@ -1,9 +1,10 @@
 // Command gen captures the facts of every command from a running Redis
 // server (COMMAND INFO and COMMAND DOCS) and writes them as Go source for
 // package command. Only facts are kept: arity, flags, key specs, ACL
-// categories, tips, group, since and the argument structure. Redis's prose
-// (summaries, complexity, history, notes) is dropped; rk's own summaries
-// live in summaries.go.
+// categories, tips, group, since and the argument structure, plus the key
+// specs' notes, which COMMAND INFO sends on the wire and clients may
+// compare. Redis's documentation prose (summaries, complexity, history) is
+// dropped; rk's own summaries live in summaries.go.
 //
 //	go run ./internal/command/gen -addr 127.0.0.1:6379 -o internal/command/zz_facts.go
 package main
@@ -208,6 +209,9 @@ func catConst(n string) string {
 
 func keySpecLiteral(k resp.Value) string {
 	var parts []string
+	if n := field(k, "notes").Str; n != "" {
+		parts = append(parts, fmt.Sprintf("Notes: %q", n))
+	}
 	if fl := strs(field(k, "flags")); len(fl) > 0 {
 		parts = append(parts, fmt.Sprintf("Flags: %#v", fl))
 	}
