@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/rk-redis/rk/internal/command"
 	"github.com/rk-redis/rk/internal/resp"
 	"github.com/rk-redis/rk/internal/rktest"
 )
@@ -118,24 +119,25 @@ func TestCommandHelp(t *testing.T) {
 }
 
 // TestCommandDifferential compares COMMAND INFO and COMMAND GETKEYS with a
-// real redis-server for the commands rk implements.
+// real redis-server for the commands rk implements. It asks the reference
+// about every Redis command, so its transcript does not change as rk
+// implements more of them.
 func TestCommandDifferential(t *testing.T) {
 	r := rktest.Reference74(t)
 	e, c := newServer(t, nil)
-	for _, s := range e.Table().Specs() {
-		want, got := r.Do("COMMAND", "INFO", s.Name), c.Do("COMMAND", "INFO", s.Name)
+	for _, s := range command.All().Specs() {
+		want := r.Do("COMMAND", "INFO", s.Name)
+		if e.Table().Get([]byte(s.Name)) == nil {
+			continue
+		}
+		got := c.Do("COMMAND", "INFO", s.Name)
 		if s.IsContainer() {
 			// Redis lists subcommands in its own order, and rk may
 			// implement only some of them: compare the first 9 fields.
 			want.Elems[0].Elems = want.Elems[0].Elems[:9]
 			got.Elems[0].Elems = got.Elems[0].Elems[:9]
 		}
-		// Key spec notes are Redis's prose, which rk does not carry.
-		ws := want.String()
-		if strings.Contains(ws, `"notes" `) {
-			continue
-		}
-		if ws != got.String() {
+		if want.String() != got.String() {
 			t.Errorf("COMMAND INFO %s:\nredis %v\nrk    %v", s.Name, want, got)
 		}
 	}
