@@ -77,3 +77,26 @@ type Pipeliner interface {
 type TrafficCounter interface {
 	CountTraffic(in, out int)
 }
+
+// BlockHook is how a server learns that a session's command is about to
+// wait (BLPOP, BLMOVE, XREAD BLOCK, WAIT...). The session calls it from Do
+// or DoPipeline before waiting: the server sends the replies written so
+// far and watches the connection, closing gone if the client disconnects
+// (or the server shuts down) before stop is called; the session then
+// abandons the command. The session calls stop when the wait ends, before
+// it writes again. Servers pass a hook in the context of Do and
+// DoPipeline (WithBlockHook); sessions find it with BlockHookFrom.
+type BlockHook func() (gone <-chan struct{}, stop func())
+
+type blockHookKey struct{}
+
+// WithBlockHook returns ctx carrying h.
+func WithBlockHook(ctx context.Context, h BlockHook) context.Context {
+	return context.WithValue(ctx, blockHookKey{}, h)
+}
+
+// BlockHookFrom returns the hook in ctx, or nil.
+func BlockHookFrom(ctx context.Context) BlockHook {
+	h, _ := ctx.Value(blockHookKey{}).(BlockHook)
+	return h
+}

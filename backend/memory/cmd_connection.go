@@ -155,10 +155,8 @@ func cmdHello(c *client, argv [][]byte, w resp.ReplyWriter) error {
 // validClientName checks a CLIENT SETNAME / HELLO SETNAME name: only
 // printable ASCII without spaces.
 func validClientName(name []byte) error {
-	for _, b := range name {
-		if b < '!' || b > '~' {
-			return resp.Error("ERR Client names cannot contain spaces, newlines or special characters.")
-		}
+	if !isClientAttr(name) { // the rule CLIENT SETINFO shares (cmd_client.go)
+		return resp.Error("ERR Client names cannot contain spaces, newlines or special characters.")
 	}
 	return nil
 }
@@ -169,6 +167,7 @@ func cmdReset(c *client, argv [][]byte, w resp.ReplyWriter) error {
 	c.proto = 2
 	w.SetProto(2)
 	c.name = ""
+	c.resetClientOpts() // CLIENT REPLY, NO-EVICT, NO-TOUCH (cmd_client.go)
 	c.user = "default"
 	c.authenticated.Store(c.e.cfg.requirepass == "")
 	w.WriteSimple("RESET")

@@ -74,7 +74,9 @@ func cmdDebug(c *client, argv [][]byte, w resp.ReplyWriter) error {
 			}
 		}
 		// rk keeps no snapshot yet: saving and loading it back would give
-		// the same dataset, which is what a reload checks.
+		// the same dataset, which is what a reload checks, with the
+		// encodings loading picks (reloadEncodings, list.go).
+		c.reloadEncodings()
 		e.logf(logNotice, "DB reloaded by DEBUG RELOAD")
 		return ok()
 	case sub == "loadaof":
@@ -365,7 +367,7 @@ func debugEncodingDump(c *client, key []byte, want string, w resp.ReplyWriter) e
 	if o == nil {
 		return resp.ErrNoSuchKey
 	}
-	if objectEncoding(o) != want {
+	if enc := objectEncoding(o); enc != want && (want != "listpack" || enc != "listpackex") {
 		return resp.Error("ERR Not a " + want + " encoded object.")
 	}
 	fmt.Fprintf(os.Stdout, "{%s key %q: %s value %+v}\n", want, key, o.kind, o.val)

@@ -65,7 +65,7 @@ func (c *client) readKey(key []byte, notouch bool) *object {
 	}
 	c.e.stats.keyspaceHits++
 	if !notouch {
-		o.lru = c.e.lruClock()
+		c.touchKey(o) // CLIENT NO-TOUCH applies (cmd_client.go)
 	}
 	return o
 }
@@ -75,7 +75,7 @@ func (c *client) readKey(key []byte, notouch bool) *object {
 func (c *client) writeKey(d *db, key []byte) *object {
 	o := d.get(key, c.e.nowMs)
 	if o != nil {
-		o.lru = c.e.lruClock()
+		c.touchKey(o) // CLIENT NO-TOUCH applies (cmd_client.go)
 	}
 	return o
 }

@@ -59,7 +59,7 @@ func (c *client) lookupString(key []byte) (*object, error) {
 	if o.kind != kindString {
 		return nil, resp.ErrWrongType
 	}
-	o.lru = c.e.lruClock()
+	c.touchKey(o) // CLIENT NO-TOUCH applies (cmd_client.go)
 	return o, nil
 }
 
@@ -74,7 +74,7 @@ func (c *client) lookupStringWrite(key []byte) (*object, error) {
 	if o.kind != kindString {
 		return nil, resp.ErrWrongType
 	}
-	o.lru = c.e.lruClock()
+	c.touchKey(o) // CLIENT NO-TOUCH applies (cmd_client.go)
 	return o, nil
 }
 
@@ -889,7 +889,7 @@ func (c *client) strLookupRead(key []byte) *object {
 		return nil
 	}
 	c.e.stats.keyspaceHits++
-	o.lru = c.e.lruClock()
+	c.touchKey(o) // CLIENT NO-TOUCH applies (cmd_client.go)
 	return o
 }
 

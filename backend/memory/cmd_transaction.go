@@ -84,14 +84,13 @@ func cmdExec(c *client, argv [][]byte, w resp.ReplyWriter) error {
 		return nil
 	}
 	w.WriteArray(len(m.cmds))
+	exec := c.lastCmd
 	for _, q := range m.cmds {
 		c.lastCmd = q.entry.spec
 		c.call(q.entry, q.argv, w)
-		if c.closeAfterReply {
-			// QUIT-like effects inside EXEC still answer the rest.
-			continue
-		}
 	}
+	// CLIENT LIST shows cmd=exec afterwards, as in Redis.
+	c.lastCmd = exec
 	return nil
 }
 

@@ -63,12 +63,21 @@ type db struct {
 	// watchers lists, per key, the clients that WATCH it. It belongs to
 	// the database index, not to its contents: SWAPDB leaves it in place.
 	watchers map[string][]*client
+	// hexpires queues the hashes with field deadlines (hash.go).
+	hexpires hashExpiry
+	// blocked lists, per key, the clients blocked on it (blocking.go);
+	// nil while nobody waits. Like watchers it belongs to the index.
+	blocked *blockedKeys
 }
 
 // modified records that key changed, so that clients WATCHing it fail
 // their EXEC. Every write to a key ends here: set and remove call it, and
 // handlers that change a value in place call it themselves.
 func (d *db) modified(key []byte) {
+	if d.blocked != nil {
+		// A change may serve clients blocked on the key (blocking.go).
+		d.signalKeyReady(key)
+	}
 	if len(d.watchers) == 0 {
 		return
 	}
@@ -112,6 +121,9 @@ func (d *db) lookup(key []byte) *object { return d.keys.Get(key) }
 func (d *db) insert(key []byte, o *object) {
 	d.modified(key)
 	d.keys.Insert(key, o)
+	if o.kind == kindHash {
+		d.noteHash(key, o)
+	}
 }
 
 // size is the number of keys, expired ones not yet deleted included.
@@ -135,6 +147,9 @@ func (d *db) get(key []byte, now int64) *object {
 func (d *db) set(key []byte, o *object) {
 	d.modified(key)
 	d.keys.Set(key, o)
+	if o.kind == kindHash {
+		d.noteHash(key, o)
+	}
 }
 
 // setOverwrite stores a copy of *o at key and drops any deadline (SET
@@ -198,6 +213,7 @@ func (d *db) flush() {
 	d.modifiedAll()
 	d.keys = newDict()
 	d.expires = make(map[string]int64)
+	d.hexpires = hashExpiry{}
 }
 
 // swap exchanges the contents of d and o (SWAPDB). Each database keeps its
@@ -209,6 +225,11 @@ func (d *db) swap(o *db, now int64) {
 	o.touchForSwap(d, now)
 	d.keys, o.keys = o.keys, d.keys
 	d.expires, o.expires = o.expires, d.expires
+	d.hexpires, o.hexpires = o.hexpires, d.hexpires
+	// Blocked clients stay with the index: the new contents may serve
+	// them (blocking.go).
+	d.signalAllBlocked()
+	o.signalAllBlocked()
 }
 
 // touchForSwap touches d's watched keys that exist in d, or that will

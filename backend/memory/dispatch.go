@@ -36,6 +36,7 @@ func (e *Engine) registerCommands() {
 		setCommands,
 		zsetCommands,
 		bitmapCommands,
+		clientCommands,
 	} {
 		for name, fn := range group {
 			if _, dup := handlers[name]; dup {
@@ -71,10 +72,13 @@ func (e *Engine) registerCommands() {
 }
 
 // exec runs one command through Redis's checks, in Redis's order (the
-// spec's §0), then its handler. The caller holds the engine lock.
-func (c *client) exec(argv [][]byte, w resp.ReplyWriter) {
+// spec's §0), then its handler. The caller holds the engine lock. It
+// reports postponed when CLIENT PAUSE holds the command back: nothing ran
+// and nothing was written, and the caller runs it again once the pause
+// may be over (client.run).
+func (c *client) exec(argv [][]byte, w resp.ReplyWriter) (postponed bool) {
 	if len(argv) == 0 {
-		return
+		return false
 	}
 	e := c.e
 	c.lastMs = e.nowMs
@@ -83,7 +87,7 @@ func (c *client) exec(argv [][]byte, w resp.ReplyWriter) {
 		// without a reply, as Redis does.
 		e.logf(logWarning, "possible cross-protocol attack: an HTTP request (POST or Host:) arrived from %s; connection closed", c.info.Addr)
 		c.closeAfterReply = true
-		return
+		return false
 	}
 	spec, err := e.table.Lookup(argv)
 	var entry *cmdEntry
@@ -97,31 +101,37 @@ func (c *client) exec(argv [][]byte, w resp.ReplyWriter) {
 	}
 	if err != nil {
 		c.reject(entry, argv, err, w)
-		return
+		return false
 	}
 	c.lastCmd = spec
 	if spec.Flags.Has(command.Protected) {
 		if err := c.protectedAllowed(spec); err != nil {
 			c.reject(entry, argv, err, w)
-			return
+			return false
 		}
 	}
 	if !c.authenticated.Load() && !spec.Flags.Has(command.NoAuth) {
 		c.reject(entry, argv, resp.ErrNoAuth, w)
-		return
+		return false
+	}
+	if c.multi != nil && spec.Flags.Has(command.NoMulti) {
+		c.reject(entry, argv, resp.ErrNotAllowedMulti, w)
+		return false
+	}
+	// CLIENT PAUSE (cmd_client.go) comes after every refusal and before
+	// MULTI queueing, as in Redis.
+	if c.pausedFor(spec) {
+		return true
 	}
 	if c.multi != nil {
-		if spec.Flags.Has(command.NoMulti) {
-			c.reject(entry, argv, resp.ErrNotAllowedMulti, w)
-			return
-		}
 		if !execsInMulti(spec) {
 			c.multi.queue(entry, argv)
 			w.WriteSimple("QUEUED")
-			return
+			return false
 		}
 	}
 	c.call(entry, argv, w)
+	return false
 }
 
 // execsInMulti reports whether a command runs at once inside MULTI rather
@@ -137,8 +147,16 @@ func execsInMulti(s *command.Spec) bool {
 // call runs a checked command and accounts for it.
 func (c *client) call(entry *cmdEntry, argv [][]byte, w resp.ReplyWriter) {
 	start := c.e.lastMark
+	c.blk.depth++
 	err := entry.fn(c, argv, w)
+	c.blk.depth--
 	dur := c.e.mark() - start
+	if b, ok := err.(*blockOn); ok {
+		// The command waits for keys (blocking.go). It is counted once
+		// it is served, times out or is unblocked.
+		c.blockFor(entry, argv, w, b)
+		return
+	}
 	entry.calls++
 	entry.usec += dur.Microseconds()
 	if err != nil {

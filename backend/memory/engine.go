@@ -59,7 +59,10 @@ type Engine struct {
 	lastMark   time.Duration
 	fakeClock  bool
 
-	clients  clientRegistry
+	clients clientRegistry
+	// blocking holds the keys made ready for blocked clients (blocking.go).
+	blocking blockRegistry
+	pause    clientPause // CLIENT PAUSE (cmd_client.go), under mu
 	nextID   atomic.Int64
 	stats    stats
 	slowlog  slowlog

@@ -125,6 +125,7 @@ func (e *Engine) activeExpireSlice(cy *expireCycle, deadline time.Time) bool {
 	n := len(e.dbs)
 	for cy.done < n {
 		d := e.dbs[(cy.first+cy.done)%n]
+		e.activeExpireHashFields(d)
 		for {
 			sampled, expired := e.expireSample(d, cy.params.sample)
 			cy.rounds++

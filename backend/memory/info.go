@@ -256,8 +256,9 @@ func (e *Engine) infoClients(b *infoBuilder) {
 	b.int("watching_clients", int64(watching))
 	b.field("clients_in_timeout_table", "0")
 	b.int("total_watched_keys", int64(watchedKeys))
-	b.field("total_blocking_keys", "0")
-	b.field("total_blocking_keys_on_nokey", "0")
+	blockingKeys, blockingNokey := e.blockingKeyCounts()
+	b.int("total_blocking_keys", int64(blockingKeys))
+	b.int("total_blocking_keys_on_nokey", int64(blockingNokey))
 }
 
 // memInfo is what INFO memory reports, read from the Go runtime and the
@@ -484,7 +485,7 @@ func (e *Engine) infoStats(b *infoBuilder) {
 	b.field("sync_full", "0")
 	b.field("sync_partial_ok", "0")
 	b.field("sync_partial_err", "0")
-	b.field("expired_subkeys", "0")
+	b.int("expired_subkeys", s.expiredSubkeys)
 	b.int("expired_keys", s.expiredKeys)
 	b.field("expired_stale_perc", "0.00")
 	b.field("expired_time_cap_reached_count", "0")
@@ -585,8 +586,8 @@ func (e *Engine) infoKeyspace(b *infoBuilder) {
 		if keys == 0 && expires == 0 {
 			continue
 		}
-		b.field("db"+strconv.Itoa(d.id), fmt.Sprintf("keys=%d,expires=%d,avg_ttl=%d,subexpiry=0",
-			keys, expires, d.avgTTL(e.nowMs)))
+		b.field("db"+strconv.Itoa(d.id), fmt.Sprintf("keys=%d,expires=%d,avg_ttl=%d,subexpiry=%d",
+			keys, expires, d.avgTTL(e.nowMs), d.subexpiry()))
 	}
 }
 

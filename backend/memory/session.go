@@ -33,9 +33,16 @@ type client struct {
 	// watchTouched is set when a watched key changes.
 	watchTouched bool
 
+	// blk is the client's state in blocking commands (blocking.go).
+	blk clientBlocking
+
 	// closeAfterReply is set by QUIT and by a CLIENT KILL that matched
 	// the caller: the session ends once the current reply is written.
 	closeAfterReply bool
+
+	// opts is the state CLIENT REPLY, NO-EVICT, NO-TOUCH and PAUSE keep
+	// for the connection (cmd_client.go).
+	opts clientOpts
 
 	done     chan struct{}
 	doneOnce sync.Once
@@ -65,21 +72,28 @@ func (e *Engine) newClient(info backend.ClientInfo) *client {
 // Do runs one command.
 func (c *client) Do(ctx context.Context, argv [][]byte, w resp.ReplyWriter) {
 	c.e.lock()
-	c.exec(argv, w)
+	// CLIENT REPLY and PAUSE apply in run (cmd_client.go), which also
+	// serves the clients blocked on keys the command made ready, and
+	// waits there if it blocked itself (blocking.go).
+	c.run(ctx, argv, w)
+	c.noteReplies(w)
 	c.e.unlock()
 	c.afterBatch()
 }
 
 // DoPipeline runs a batch of commands under one acquisition of the engine
-// lock.
+// lock (a command held back by CLIENT PAUSE releases it while it waits,
+// and the rest of the batch waits behind it).
 func (c *client) DoPipeline(ctx context.Context, cmds [][][]byte, w resp.ReplyWriter) {
 	c.e.lock()
 	for _, argv := range cmds {
-		c.exec(argv, w)
-		if c.closeAfterReply {
+		// A command that blocked or is held back by CLIENT PAUSE waits
+		// in run, and the rest of the batch runs after it.
+		if !c.run(ctx, argv, w) {
 			break
 		}
 	}
+	c.noteReplies(w)
 	c.e.unlock()
 	c.afterBatch()
 }
@@ -124,6 +138,7 @@ func (c *client) Close() error {
 // releaseLocked drops what the session holds in the engine (watched keys, a
 // pending transaction). The caller holds the engine lock.
 func (c *client) releaseLocked() {
+	c.abortBlock() // a blocked command is dropped (blocking.go)
 	c.unwatchAll()
 	c.multi = nil
 }

@@ -39,6 +39,7 @@ type stats struct {
 	connectionsRecv atomic.Int64
 	rejectedConns   atomic.Int64
 	expiredKeys     int64
+	expiredSubkeys  int64 // hash fields deleted because their deadline passed
 	keyspaceHits    int64
 	keyspaceMisses  int64
 	// totalCommands is unused: total_commands_processed is the sum of the
@@ -148,6 +149,7 @@ func (e *Engine) resetStats() {
 	e.stats.errorsDisabled = false
 	e.stats.mu.Unlock()
 	e.stats.expiredKeys = 0
+	e.stats.expiredSubkeys = 0
 	e.stats.evictedKeys = 0
 	e.stats.keyspaceHits = 0
 	e.stats.keyspaceMisses = 0

@@ -183,6 +183,60 @@ type conn struct {
 	s       *Server
 	nc      net.Conn
 	stopped atomic.Bool
+	// pending holds bytes read while a command blocked (blockHook), which
+	// the command reader gets before reading the connection again.
+	pending []byte
+	// unwatching is set while blockHook's stop ends the watch.
+	unwatching atomic.Bool
+}
+
+// Read is the command reader's source: bytes kept while a command
+// blocked, then the connection.
+func (c *conn) Read(p []byte) (int, error) {
+	if len(c.pending) > 0 {
+		n := copy(p, c.pending)
+		c.pending = c.pending[n:]
+		return n, nil
+	}
+	return c.nc.Read(p)
+}
+
+// blockHook is the backend.BlockHook of the connection. While a command
+// blocks, the replies before it are sent and the connection is read, so
+// that a client that goes away is noticed, as Redis frees a blocked
+// client whose socket closes; what the client sends meanwhile is kept for
+// after the command.
+func (c *conn) blockHook(w *resp.Writer) backend.BlockHook {
+	return func() (<-chan struct{}, func()) {
+		w.WriteTo(c.nc)
+		gone := make(chan struct{})
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			var buf [4096]byte
+			for {
+				n, err := c.nc.Read(buf[:])
+				c.pending = append(c.pending, buf[:n]...)
+				if err != nil {
+					var ne net.Error
+					if errors.As(err, &ne) && ne.Timeout() && c.unwatching.Load() && !c.stopped.Load() {
+						return // stop ended the watch
+					}
+					close(gone)
+					return
+				}
+			}
+		}()
+		return gone, func() {
+			c.unwatching.Store(true)
+			c.nc.SetReadDeadline(time.Unix(1, 0))
+			<-done
+			c.unwatching.Store(false)
+			if !c.stopped.Load() {
+				c.nc.SetReadDeadline(time.Time{})
+			}
+		}
+	}
 }
 
 // interrupt makes the connection's goroutine stop at its next read: the
@@ -246,8 +300,9 @@ func (s *Server) serveConn(nc net.Conn) {
 }
 
 func (c *conn) serve(ctx context.Context, sess backend.Session) {
-	rd := resp.NewCommandReader(c.nc)
+	rd := resp.NewCommandReader(c)
 	w := resp.NewWriter()
+	ctx = backend.WithBlockHook(ctx, c.blockHook(w))
 	pipe, _ := sess.(backend.Pipeliner)
 	traffic, _ := sess.(backend.TrafficCounter)
 	batch := make([][][]byte, 0, 64)
