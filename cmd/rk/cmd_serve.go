@@ -91,7 +91,7 @@ func newServeCommand() *cli.Command {
 // is not nil it receives the addresses listened on.
 func runServe(ctx context.Context, opts ServeOptions, ready chan<- []net.Addr) error {
 	if opts.Backend != "" && opts.Backend != "memory://" {
-		return fmt.Errorf("serve: backend %q: only memory:// is available in this build", opts.Backend)
+		return runProxy(ctx, opts, ready)
 	}
 	shutdown := make(chan struct{})
 	var once sync.Once
@@ -106,57 +106,29 @@ func runServe(ctx context.Context, opts ServeOptions, ready chan<- []net.Addr) e
 	defer eng.Close()
 	applyIOThreads(eng.ConfigValue("io-threads"))
 
-	bind := eng.ConfigValue("bind")
 	bindExplicit := opts.Config["bind"] != ""
-	port := eng.ConfigValue("port")
 	srv := &server.Server{
 		Backend:    eng,
 		Protected:  func() bool { return !bindExplicit && eng.ProtectedMode() },
-		MaxBulkLen: func() int64 { n, _ := strconv.ParseInt(eng.ConfigValue("proto-max-bulk-len"), 10, 64); return n },
+		MaxBulkLen: eng.ProtoMaxBulkLen,
 		ErrorLog:   log.New(os.Stderr, "rk: ", log.LstdFlags),
 	}
-	var listeners []net.Listener
-	if port != "0" {
-		for _, addr := range bindAddrs(bind) {
-			l, err := net.Listen("tcp", net.JoinHostPort(addr.host, port))
-			if err != nil {
-				if addr.optional {
-					continue
-				}
-				closeAll(listeners)
-				return fmt.Errorf("serve: listen on %s port %s: %w", addr.host, port, err)
-			}
-			listeners = append(listeners, l)
-		}
+	port, _ := strconv.Atoi(eng.ConfigValue("port"))
+	ls, err := openListeners(srv, eng.ConfigValue("bind"), port, eng.ConfigValue("unixsocket"), eng.ConfigValue("unixsocketperm"))
+	if err != nil {
+		return err
 	}
-	if sock := eng.ConfigValue("unixsocket"); sock != "" {
-		os.Remove(sock)
-		l, err := net.Listen("unix", sock)
-		if err != nil {
-			closeAll(listeners)
-			return fmt.Errorf("serve: listen on unix socket %s: %w", sock, err)
-		}
-		if perm := eng.ConfigValue("unixsocketperm"); perm != "" && perm != "0" {
-			if mode, err := strconv.ParseUint(perm, 8, 32); err == nil {
-				os.Chmod(sock, os.FileMode(mode))
-			}
-		}
-		listeners = append(listeners, l)
-	}
-	if len(listeners) == 0 {
+	addrs := ls.addrs()
+	if len(addrs) == 0 {
 		return errors.New("serve: nothing to listen on (port 0 and no unixsocket)")
 	}
-	var addrs []net.Addr
-	errc := make(chan error, len(listeners))
-	for _, l := range listeners {
-		addrs = append(addrs, l.Addr())
-		go func(l net.Listener) { errc <- srv.Serve(l) }(l)
-	}
-	eng.SetListenPort(listeners[0].Addr())
+	eng.SetListenPort(addrs[0])
+	eng.SetListener(ls.rebind)
 	fmt.Fprintf(os.Stderr, "rk %s ready to accept connections on %s\n", version, joinAddrs(addrs))
 	if ready != nil {
 		ready <- addrs
 	}
+	errc := ls.errc
 	select {
 	case <-ctx.Done():
 	case <-shutdown:
@@ -200,9 +172,133 @@ func bindAddrs(bind string) []bindAddr {
 	return out
 }
 
+// openListeners starts srv on the TCP addresses of bind at port (none for
+// port 0) and on the unix socket sock, if any, with the permissions perm
+// (octal, as unixsocketperm).
+func openListeners(srv *server.Server, bind string, port int, sock, perm string) (*listenerSet, error) {
+	ls := &listenerSet{srv: srv, errc: make(chan error, 1)}
+	if err := ls.rebind(strings.Fields(bind), port); err != nil {
+		return nil, err
+	}
+	if sock != "" {
+		os.Remove(sock)
+		l, err := net.Listen("unix", sock)
+		if err != nil {
+			ls.closeAll()
+			return nil, fmt.Errorf("serve: listen on unix socket %s: %w", sock, err)
+		}
+		if mode, err := strconv.ParseUint(perm, 8, 32); err == nil && mode != 0 {
+			os.Chmod(sock, os.FileMode(mode))
+		}
+		ls.serve(l)
+	}
+	return ls, nil
+}
+
+// closeAll closes listeners (for code that opens its own).
 func closeAll(ls []net.Listener) {
 	for _, l := range ls {
 		l.Close()
+	}
+}
+
+// listenerSet holds the server's listeners, so that CONFIG SET port and
+// CONFIG SET bind can move the TCP ones while clients stay connected.
+type listenerSet struct {
+	srv  *server.Server
+	errc chan error // the first error of a listener nobody closed on purpose
+
+	mu     sync.Mutex
+	tcp    []net.Listener
+	all    []net.Listener
+	closed map[net.Listener]bool
+}
+
+// rebind listens on every bind address at port (port 0: no TCP), and only
+// once all of them listen, stops listening on the old ones. On error
+// nothing changes.
+func (ls *listenerSet) rebind(bind []string, port int) error {
+	var fresh []net.Listener
+	if port != 0 {
+		for _, addr := range bindAddrs(strings.Join(bind, " ")) {
+			l, err := net.Listen("tcp", net.JoinHostPort(addr.host, strconv.Itoa(port)))
+			if err != nil {
+				if addr.optional {
+					continue
+				}
+				for _, f := range fresh {
+					f.Close()
+				}
+				return fmt.Errorf("serve: listen on %s port %d: %w", addr.host, port, err)
+			}
+			fresh = append(fresh, l)
+		}
+	}
+	ls.mu.Lock()
+	old := ls.tcp
+	ls.tcp = fresh
+	ls.mu.Unlock()
+	for _, l := range old {
+		ls.stop(l)
+	}
+	for _, l := range fresh {
+		ls.serve(l)
+	}
+	return nil
+}
+
+// serve accepts connections on l in the background.
+func (ls *listenerSet) serve(l net.Listener) {
+	ls.mu.Lock()
+	ls.all = append(ls.all, l)
+	ls.mu.Unlock()
+	go func() {
+		err := ls.srv.Serve(l)
+		ls.mu.Lock()
+		onPurpose := ls.closed[l]
+		ls.mu.Unlock()
+		if !onPurpose {
+			select {
+			case ls.errc <- err:
+			default:
+			}
+		}
+	}()
+}
+
+// stop closes l on purpose: its Serve returning is no failure.
+func (ls *listenerSet) stop(l net.Listener) {
+	ls.mu.Lock()
+	if ls.closed == nil {
+		ls.closed = make(map[net.Listener]bool)
+	}
+	ls.closed[l] = true
+	for i, x := range ls.all {
+		if x == l {
+			ls.all = append(ls.all[:i], ls.all[i+1:]...)
+			break
+		}
+	}
+	ls.mu.Unlock()
+	l.Close()
+}
+
+func (ls *listenerSet) addrs() []net.Addr {
+	ls.mu.Lock()
+	defer ls.mu.Unlock()
+	var out []net.Addr
+	for _, l := range ls.all {
+		out = append(out, l.Addr())
+	}
+	return out
+}
+
+func (ls *listenerSet) closeAll() {
+	ls.mu.Lock()
+	all := append([]net.Listener(nil), ls.all...)
+	ls.mu.Unlock()
+	for _, l := range all {
+		ls.stop(l)
 	}
 }
 

@@ -48,6 +48,9 @@ func newApp() *cli.App {
 		},
 		Commands: []*cli.Command{
 			newServeCommand(),
+			newScriptCommand(),
+			newClientCommand(),
+			newPluginCommand(),
 			newVersionCommand(),
 		},
 	}

@@ -1,0 +1,4 @@
+package protocol
+
+// PluginTLSForTest exposes the plugin side of the TLS setup to tests.
+var PluginTLSForTest = pluginTLS
