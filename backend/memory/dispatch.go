@@ -201,7 +201,13 @@ func errorText(err error) string {
 // isCrossProtocolAttack recognises an HTTP request sent to the server: its
 // first line parses as the command "POST" or "Host:".
 func isCrossProtocolAttack(name []byte) bool {
-	return strings.EqualFold(string(name), "post") || strings.EqualFold(string(name), "host:")
+	switch len(name) {
+	case 4:
+		return strings.EqualFold(string(name), "post")
+	case 5:
+		return strings.EqualFold(string(name), "host:")
+	}
+	return false
 }
 
 // protectedAllowed applies enable-debug-command and enable-module-command
