@@ -7,6 +7,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"runtime"
 
 	"github.com/urfave/cli/v2"
 )
@@ -19,6 +20,14 @@ var (
 )
 
 func main() {
+	// rk's commands relay requests and replies one at a time; on one OS
+	// thread a goroutine hand-off is a function switch, on several it is a
+	// wake-up of another thread, which costs more than it saves
+	// (docs/benchmarks.md). rk serve raises it with io-threads, and the
+	// GOMAXPROCS environment variable always wins.
+	if os.Getenv("GOMAXPROCS") == "" {
+		runtime.GOMAXPROCS(1)
+	}
 	os.Exit(run(os.Args))
 }
 

@@ -3,6 +3,7 @@ package protocol
 import (
 	"math"
 	"os"
+	"runtime"
 	"strings"
 	"time"
 
@@ -31,7 +32,16 @@ type ServeConfig struct {
 // driver until rk stops it. A plugin's main calls it and nothing else;
 // stdout belongs to the handshake, so log to stderr (or through Logger).
 // Started by hand instead of by rk, it explains that and exits with 1.
+//
+// A plugin process runs on one OS thread (GOMAXPROCS 1) unless the
+// environment sets GOMAXPROCS: a driver relays I/O, and with more threads
+// every hand-off between gRPC's goroutines becomes a wake-up of another
+// thread, which on small machines costs more than the relaying itself
+// (docs/benchmarks.md, "Plugin hop").
 func Serve(cfg *ServeConfig) {
+	if cfg.Test == nil && os.Getenv("GOMAXPROCS") == "" {
+		runtime.GOMAXPROCS(1)
+	}
 	logger := cfg.Logger
 	if logger == nil {
 		logger = hclog.New(&hclog.LoggerOptions{
