@@ -10,19 +10,6 @@ import (
 	"github.com/rk-redis/rk/internal/rktest"
 )
 
-// infoField reads one field of INFO's output.
-func infoField(t *testing.T, c *rktest.Conn, section, name string) string {
-	t.Helper()
-	v := c.Do("INFO", section)
-	for _, line := range strings.Split(v.Str, "\r\n") {
-		if k, val, ok := strings.Cut(line, ":"); ok && k == name {
-			return val
-		}
-	}
-	t.Fatalf("INFO %s has no %s", section, name)
-	return ""
-}
-
 // waitBlockedClients waits until INFO reports n blocked clients.
 func waitBlockedClients(t *testing.T, c *rktest.Conn, n int) {
 	t.Helper()

@@ -59,9 +59,8 @@ func (c *client) bitOffsetArg(arg []byte, hashBits int) (uint64, error) {
 // bytes, so that bit maxBit exists, and marks it edited in place. grew
 // reports whether it was created or lengthened.
 func (c *client) bitWriteString(key []byte, maxBit uint64) (o *object, grew bool, err error) {
-	o = c.writeKey(c.db, key)
-	if o != nil && o.kind != kindString {
-		return nil, false, resp.ErrWrongType
+	if o, err = checkKind(c.writeKey(c.db, key), kindString); err != nil {
+		return nil, false, err
 	}
 	need := int(maxBit>>3) + 1
 	if o == nil {
@@ -79,11 +78,7 @@ func (c *client) bitWriteString(key []byte, maxBit uint64) (o *object, grew bool
 // bitReadString is the read lookup of the bitmap commands: nil for a
 // missing key, WRONGTYPE for a value that is not a string.
 func (c *client) bitReadString(key []byte) (*object, error) {
-	o := c.readKey(key, false)
-	if o != nil && o.kind != kindString {
-		return nil, resp.ErrWrongType
-	}
-	return o, nil
+	return checkKind(c.readKey(key, false), kindString)
 }
 
 // ---------------------------------------------------------------------------

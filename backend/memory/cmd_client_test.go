@@ -4,7 +4,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -414,15 +413,8 @@ func TestClientKillErrors(t *testing.T) {
 	}
 }
 
-// clientClock is a clock the test moves by hand.
-type clientClock struct{ ms atomic.Int64 }
-
-func (k *clientClock) now() time.Time          { return time.UnixMilli(k.ms.Load()) }
-func (k *clientClock) advance(d time.Duration) { k.ms.Add(d.Milliseconds()) }
-
 func TestClientKillMaxAgeAndListAge(t *testing.T) {
-	clk := &clientClock{}
-	clk.ms.Store(time.Now().UnixMilli())
+	clk := newTestClock(time.Now().UnixMilli())
 	addr := clientServer(t, memory.Options{Now: clk.now})
 	old := rktest.Dial(t, addr)
 	old.Do("PING")
@@ -443,8 +435,7 @@ func TestClientKillMaxAgeAndListAge(t *testing.T) {
 }
 
 func TestClientNoTouch(t *testing.T) {
-	clk := &clientClock{}
-	clk.ms.Store(time.Now().UnixMilli())
+	clk := newTestClock(time.Now().UnixMilli())
 	_, c := newServerWith(t, memory.Options{Now: clk.now})
 	c.MustOK("SET", "foo", "bar")
 	c.MustOK("CLIENT", "NO-TOUCH", "on")

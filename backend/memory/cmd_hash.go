@@ -58,26 +58,12 @@ var (
 // hashRead is a read command's lookup (counting a keyspace hit or miss):
 // nil when the key is missing, WRONGTYPE for another kind.
 func (c *client) hashRead(key []byte) (*hashValue, error) {
-	o := c.readKey(key, false)
-	if o == nil {
-		return nil, nil
-	}
-	if o.kind != kindHash {
-		return nil, resp.ErrWrongType
-	}
-	return o.val.(*hashValue), nil
+	return valueOf[*hashValue](c.readKey(key, false), kindHash)
 }
 
 // hashWrite is a write command's lookup.
 func (c *client) hashWrite(key []byte) (*hashValue, error) {
-	o := c.writeKey(c.db, key)
-	if o == nil {
-		return nil, nil
-	}
-	if o.kind != kindHash {
-		return nil, resp.ErrWrongType
-	}
-	return o.val.(*hashValue), nil
+	return valueOf[*hashValue](c.writeKey(c.db, key), kindHash)
 }
 
 // hashCreate stores a new empty hash at key, which must be missing.
@@ -510,22 +496,9 @@ func cmdHRandField(c *client, argv [][]byte, w resp.ReplyWriter) error {
 		w.WriteBulk(f)
 		return nil
 	}
-	l, ok := resp.ParseInt(argv[2])
-	if !ok {
-		return resp.ErrNotInt
-	}
-	if l == math.MinInt64 {
-		return resp.ErrRangeBetween(-math.MaxInt64, math.MaxInt64)
-	}
-	withValues := false
-	if len(argv) > 4 || (len(argv) == 4 && !optIs(argv[3], "withvalues")) {
-		return resp.ErrSyntax
-	}
-	if len(argv) == 4 {
-		withValues = true
-		if l < -math.MaxInt64/2 || l > math.MaxInt64/2 {
-			return resp.ErrOutOfRange
-		}
+	l, withValues, err := parseRandCount(argv, "withvalues")
+	if err != nil {
+		return err
 	}
 	h, err := c.hashRead(key)
 	if err != nil {
@@ -559,13 +532,6 @@ func (c *client) hashExpireAll(key []byte, h *hashValue) bool {
 
 func (c *client) hrandWithCount(h *hashValue, l int64, withValues bool, w resp.ReplyWriter) error {
 	resp3 := w.Proto() > 2
-	writeHeader := func(n int) {
-		if withValues && !resp3 {
-			w.WriteArray(2 * n)
-		} else {
-			w.WriteArray(n)
-		}
-	}
 	writePair := func(f, v []byte) {
 		if withValues && resp3 {
 			w.WriteArray(2)
@@ -586,7 +552,7 @@ func (c *client) hrandWithCount(h *hashValue, l int64, withValues bool, w resp.R
 		if count > hrandMaxReply {
 			return resp.ErrOutOfRange
 		}
-		writeHeader(int(count))
+		writePairsHeader(w, int(count), withValues)
 		if h.big != nil {
 			for ; count > 0; count-- {
 				f, v := h.entryAt(h.randomIndex())
@@ -608,7 +574,7 @@ func (c *client) hrandWithCount(h *hashValue, l int64, withValues bool, w resp.R
 	}
 
 	count := int(min(l, int64(size)))
-	writeHeader(count)
+	writePairsHeader(w, count, withValues)
 	// The whole hash, in its order.
 	if count == size {
 		h.each(func(f, v []byte, _ int64) bool {
@@ -648,15 +614,9 @@ func (c *client) hrandWithCount(h *hashValue, l int64, withValues bool, w resp.R
 		}
 		return nil
 	}
-	seen := make(map[int]struct{}, count)
-	for len(seen) < count {
-		i := rand.IntN(size)
-		if _, dup := seen[i]; dup {
-			continue
-		}
-		seen[i] = struct{}{}
+	randomDistinct(size, count, func(i int) {
 		writePair(bytesOfString(ents[i].field), bytesOfString(ents[i].value))
-	}
+	})
 	return nil
 }
 
@@ -669,22 +629,8 @@ func (c *client) hrandWithCount(h *hashValue, l int64, withValues bool, w resp.R
 // key is found, as in Redis: a missing key answers an empty scan whatever
 // follows the cursor.
 func cmdHScan(c *client, argv [][]byte, w resp.ReplyWriter) error {
-	cursor, err := parseScanCursor(argv[2])
-	if err != nil {
-		return err
-	}
-	h, err := c.hashRead(argv[1])
-	if err != nil {
-		return err
-	}
-	if h == nil {
-		w.WriteArray(2)
-		w.WriteBulkString("0")
-		w.WriteArray(0)
-		return nil
-	}
-	opts, err := parseScanOpts(argv, 3, true, true)
-	if err != nil {
+	h, cursor, opts, err := scanKey(argv, true, c.hashRead, w)
+	if err != nil || h == nil {
 		return err
 	}
 	now := c.e.nowMs
@@ -693,7 +639,7 @@ func cmdHScan(c *client, argv [][]byte, w resp.ReplyWriter) error {
 		if fieldExpired(at, now) {
 			return
 		}
-		if opts.pattern != nil && !globMatch(bytesAsString(opts.pattern), bytesAsString(f), false) {
+		if !opts.match(bytesAsString(f)) {
 			return
 		}
 		out = append(out, f)
@@ -712,13 +658,7 @@ func cmdHScan(c *client, argv [][]byte, w resp.ReplyWriter) error {
 			add(bytesOfString(e.field), bytesOfString(e.value), e.at)
 		})
 	}
-	w.WriteArray(2)
-	var buf [20]byte
-	w.WriteBulk(strconv.AppendUint(buf[:0], cursor, 10))
-	w.WriteArray(len(out))
-	for _, b := range out {
-		w.WriteBulk(b)
-	}
+	writeScanReply(w, cursor, out)
 	return nil
 }
 

@@ -8,7 +8,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -16,22 +15,6 @@ import (
 	"github.com/rk-redis/rk/internal/resp"
 	"github.com/rk-redis/rk/internal/rktest"
 )
-
-// hashClock is a clock the hash tests move by hand.
-type hashClock struct{ ms atomic.Int64 }
-
-func (k *hashClock) now() time.Time          { return time.UnixMilli(k.ms.Load()) }
-func (k *hashClock) advance(d time.Duration) { k.ms.Add(d.Milliseconds()) }
-
-// newHashClockServer starts an engine (DEBUG enabled) whose clock moves
-// only when the test says so; active expiry runs against that clock.
-func newHashClockServer(t *testing.T) (*hashClock, *rktest.Conn) {
-	t.Helper()
-	clk := &hashClock{}
-	clk.ms.Store(1_700_000_000_000)
-	_, c := newServerWith(t, memory.Options{Now: clk.now, Config: map[string]string{"enable-debug-command": "yes"}})
-	return clk, c
-}
 
 func hashInts(ns ...int64) resp.Value {
 	a := resp.Array()
@@ -518,7 +501,7 @@ func TestHashFieldExpireOrder(t *testing.T) {
 }
 
 func TestHashFieldExpireLazy(t *testing.T) {
-	clk, c := newHashClockServer(t)
+	clk, c := newClockServer(t, debugOn)
 	c.MustOK("DEBUG", "SET-ACTIVE-EXPIRE", "0")
 	for _, maxEntries := range []string{"512", "0"} {
 		c.MustOK("CONFIG", "SET", "hash-max-listpack-entries", maxEntries)
@@ -607,7 +590,7 @@ func TestHashFieldExpireLazy(t *testing.T) {
 }
 
 func TestHashFieldExpireActive(t *testing.T) {
-	clk, c := newHashClockServer(t)
+	clk, c := newClockServer(t, debugOn)
 	for _, maxEntries := range []string{"512", "0"} {
 		c.MustOK("CONFIG", "SET", "hash-max-listpack-entries", maxEntries)
 		c.MustOK("FLUSHALL")

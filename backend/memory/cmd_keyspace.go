@@ -52,7 +52,22 @@ type (
 	// objectEncoder names a value's encoding for OBJECT ENCODING
 	// ("listpack", "hashtable", "intset", "skiplist", "quicklist"...).
 	objectEncoder interface{ objectEncoding() string }
+	// objectValue is what every value type implements; objectDigester
+	// is in cmd_debug.go.
+	objectValue interface {
+		objectCopier
+		objectEncoder
+		objectDigester
+	}
 )
+
+// The value types of the kinds rk implements.
+var _ = [...]objectValue{
+	(*list)(nil),
+	(*hashValue)(nil),
+	(*intset)(nil), (*setListpack)(nil), (*setTable)(nil),
+	(*zset)(nil),
+}
 
 // readKey is a read command's key lookup (Redis's lookupKeyRead): lazy
 // expiry, a keyspace hit or miss in INFO stats, and, unless notouch, a new
@@ -78,6 +93,29 @@ func (c *client) writeKey(d *db, key []byte) *object {
 		c.touchKey(o) // CLIENT NO-TOUCH applies (cmd_client.go)
 	}
 	return o
+}
+
+// checkKind is a command's type check of a looked-up key: o when it holds
+// a value of kind k, nil for a missing key, WRONGTYPE for another kind.
+func checkKind(o *object, k kind) (*object, error) {
+	if o != nil && o.kind != k {
+		return nil, resp.ErrWrongType
+	}
+	return o, nil
+}
+
+// valueOf is checkKind for the kinds whose o.val is always a T (hashes,
+// lists, sorted sets): the value, nil for a missing key, or WRONGTYPE.
+// The type lookups of those groups are valueOf of readKey or writeKey.
+func valueOf[T any](o *object, k kind) (T, error) {
+	var zero T
+	if o == nil {
+		return zero, nil
+	}
+	if o.kind != k {
+		return zero, resp.ErrWrongType
+	}
+	return o.val.(T), nil
 }
 
 // ---------------------------------------------------------------------------
@@ -264,51 +302,93 @@ func cmdScan(c *client, argv [][]byte, w resp.ReplyWriter) error {
 		return err
 	}
 	d := c.db
-	// Visit buckets until COUNT keys were seen, the iteration ends, or
-	// ten times COUNT buckets were visited (a sparse table).
-	var keys []string
+	var keys [][]byte
 	var sampled int64
-	steps := opts.count * 10
-	if opts.count > math.MaxInt64/10 {
-		steps = math.MaxInt64
-	}
 	collect := func(k string, _ *object) {
 		sampled++
-		if opts.pattern == nil || globMatch(bytesAsString(opts.pattern), k, false) {
-			keys = append(keys, k)
+		if opts.match(k) {
+			keys = append(keys, bytesOfString(k))
 		}
 	}
-	for {
-		cursor = d.keys.Scan(cursor, collect)
-		if cursor == 0 || steps == 0 || sampled >= opts.count {
-			break
-		}
-		steps--
-	}
+	cursor = scanSteps(cursor, opts.count, &sampled, func(cur uint64) uint64 {
+		return d.keys.Scan(cur, collect)
+	})
 	// Drop expired keys (deleting them) and, with TYPE, other types.
 	live := keys[:0]
 	if opts.typeName != nil {
 		want := scanKindByName(opts.typeName)
 		for _, k := range keys {
-			if o := c.readKey(bytesOfString(k), true); o != nil && o.kind == want {
+			if o := c.readKey(k, true); o != nil && o.kind == want {
 				live = append(live, k)
 			}
 		}
 	} else {
 		for _, k := range keys {
-			if d.get(bytesOfString(k), c.e.nowMs) != nil {
+			if d.get(k, c.e.nowMs) != nil {
 				live = append(live, k)
 			}
 		}
 	}
+	writeScanReply(w, cursor, live)
+	return nil
+}
+
+// match reports whether an element passes the MATCH pattern.
+func (o *scanOpts) match(elem string) bool {
+	return o.pattern == nil || globMatch(bytesAsString(o.pattern), elem, false)
+}
+
+// scanSteps runs the steps of one SCAN call over a hash table: step visits
+// one bucket (or, during a resize, the buckets that fold together) from a
+// cursor, adding the elements it sees to *sampled, and returns the next
+// cursor. Steps go on until count elements were seen, the walk is done
+// (cursor 0), or ten times count buckets were visited (a sparse table),
+// as in Redis's scanGenericCommand. It returns the cursor to answer.
+func scanSteps(cursor uint64, count int64, sampled *int64, step func(cursor uint64) uint64) uint64 {
+	steps := count * 10
+	if count > math.MaxInt64/10 {
+		steps = math.MaxInt64
+	}
+	for {
+		cursor = step(cursor)
+		if cursor == 0 || steps == 0 || *sampled >= count {
+			return cursor
+		}
+		steps--
+	}
+}
+
+// scanKey starts HSCAN, SSCAN or ZSCAN in Redis's order: the cursor, then
+// the key's lookup, then the options (NOVALUES with hscan), so that a
+// missing key answers an empty scan whatever follows the cursor. It
+// returns the zero value once it has written that reply.
+func scanKey[T comparable](argv [][]byte, hscan bool, lookup func(key []byte) (T, error), w resp.ReplyWriter) (v T, cursor uint64, opts scanOpts, err error) {
+	var zero T
+	if cursor, err = parseScanCursor(argv[2]); err != nil {
+		return zero, 0, opts, err
+	}
+	if v, err = lookup(argv[1]); err != nil || v == zero {
+		if err == nil {
+			writeScanReply(w, 0, nil)
+		}
+		return zero, 0, opts, err
+	}
+	if opts, err = parseScanOpts(argv, 3, true, hscan); err != nil {
+		return zero, 0, opts, err
+	}
+	return v, cursor, opts, nil
+}
+
+// writeScanReply writes a SCAN-family reply: the next cursor, then the
+// elements. A missing key answers writeScanReply(w, 0, nil).
+func writeScanReply(w resp.ReplyWriter, cursor uint64, elems [][]byte) {
 	w.WriteArray(2)
 	var buf [20]byte
 	w.WriteBulk(strconv.AppendUint(buf[:0], cursor, 10))
-	w.WriteArray(len(live))
-	for _, k := range live {
-		w.WriteBulkString(k)
+	w.WriteArray(len(elems))
+	for _, e := range elems {
+		w.WriteBulk(e)
 	}
-	return nil
 }
 
 // cmdRandomKey answers a random live key, deleting the expired keys it

@@ -6,7 +6,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -14,25 +13,6 @@ import (
 	"github.com/rk-redis/rk/internal/resp"
 	"github.com/rk-redis/rk/internal/rktest"
 )
-
-// ksClock is a clock the test moves by hand.
-type ksClock struct{ ms atomic.Int64 }
-
-func (k *ksClock) now() time.Time          { return time.UnixMilli(k.ms.Load()) }
-func (k *ksClock) advance(d time.Duration) { k.ms.Add(d.Milliseconds()) }
-
-// newKsClockServer starts an engine whose clock moves only when the test
-// says so. Active expiry still runs, but sees the frozen clock.
-func newKsClockServer(t *testing.T) (*ksClock, *rktest.Conn) {
-	t.Helper()
-	clk := &ksClock{}
-	clk.ms.Store(1_700_000_000_000)
-	e, err := memory.New(memory.Options{Now: clk.now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return clk, rktest.Dial(t, rktest.Serve(t, e))
-}
 
 // ksStrings reads an array reply of bulk strings, sorted.
 func ksStrings(t *testing.T, v resp.Value) []string {
@@ -136,7 +116,7 @@ func TestKeysPattern(t *testing.T) {
 }
 
 func TestKeysLeavesExpiredKeysOut(t *testing.T) {
-	clk, c := newKsClockServer(t)
+	clk, c := newClockServer(t, nil)
 	c.MustOK("SET", "live", "1")
 	c.MustOK("SET", "gone", "1", "PX", "100")
 	clk.advance(200 * time.Millisecond)
@@ -231,7 +211,7 @@ func TestScanGuaranteeUnderWrites(t *testing.T) {
 }
 
 func TestScanRemovesExpiredKeys(t *testing.T) {
-	clk, c := newKsClockServer(t)
+	clk, c := newClockServer(t, nil)
 	ksPopulate(t, c, 1000, "key:")
 	c.MustOK("SET", "foo", "bar", "PX", "1")
 	c.MustOK("SET", "foo2", "bar", "PX", "1")
@@ -250,7 +230,7 @@ func TestScanRemovesExpiredKeys(t *testing.T) {
 }
 
 func TestKeyspaceRandomKey(t *testing.T) {
-	clk, c := newKsClockServer(t)
+	clk, c := newClockServer(t, nil)
 	c.Must(resp.NullBulk(), "RANDOMKEY")
 	c.MustOK("SET", "foo", "x")
 	c.MustOK("SET", "bar", "y")
@@ -425,7 +405,7 @@ func TestKeyspaceSwapDB(t *testing.T) {
 // TestKeyspaceSwapDBWatch follows multi.tcl: SWAPDB and FLUSHDB touch a
 // WATCHed key only when its logical value may change.
 func TestKeyspaceSwapDBWatch(t *testing.T) {
-	clk, c := newKsClockServer(t)
+	clk, c := newClockServer(t, nil)
 	pong := resp.Array(resp.Simple("PONG"))
 	check := func(name string, want resp.Value) {
 		t.Helper()
@@ -638,7 +618,7 @@ func TestObjectCommand(t *testing.T) {
 }
 
 func TestObjectIdletimeAndLFU(t *testing.T) {
-	clk, c := newKsClockServer(t)
+	clk, c := newClockServer(t, nil)
 	c.MustOK("SET", "k", "v")
 	clk.advance(10 * time.Second)
 	c.Must(resp.Int(10), "OBJECT", "IDLETIME", "k")
@@ -657,7 +637,7 @@ func TestObjectIdletimeAndLFU(t *testing.T) {
 // TestExpireOptionsAndLimits follows expire.tcl's NX/XX/GT/LT and
 // overflow tests.
 func TestExpireOptionsAndLimits(t *testing.T) {
-	clk, c := newKsClockServer(t)
+	clk, c := newClockServer(t, nil)
 	type step struct {
 		setEX string // "" for no TTL
 		args  []string

@@ -67,26 +67,12 @@ func rangeArg(arg []byte, lo, hi int64, msg error) (int64, error) {
 
 // readList is a read command's list lookup: nil when the key is missing.
 func (c *client) readList(key []byte) (*list, error) {
-	o := c.readKey(key, false)
-	if o == nil {
-		return nil, nil
-	}
-	if o.kind != kindList {
-		return nil, resp.ErrWrongType
-	}
-	return o.val.(*list), nil
+	return valueOf[*list](c.readKey(key, false), kindList)
 }
 
 // writeList is a write command's list lookup: nil when the key is missing.
 func (c *client) writeList(key []byte) (*list, error) {
-	o := c.writeKey(c.db, key)
-	if o == nil {
-		return nil, nil
-	}
-	if o.kind != kindList {
-		return nil, resp.ErrWrongType
-	}
-	return o.val.(*list), nil
+	return valueOf[*list](c.writeKey(c.db, key), kindList)
 }
 
 // createList stores a new, empty list at key, a listpack as Redis starts

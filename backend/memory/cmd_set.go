@@ -5,7 +5,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"sort"
-	"strconv"
 
 	"github.com/rk-redis/rk/internal/resp"
 )
@@ -43,20 +42,12 @@ var (
 // setReadKey is a read command's lookup of a set: nil when the key is
 // missing, WRONGTYPE when it holds something else.
 func (c *client) setReadKey(key []byte) (*object, error) {
-	o := c.readKey(key, false)
-	if o != nil && o.kind != kindSet {
-		return nil, resp.ErrWrongType
-	}
-	return o, nil
+	return checkKind(c.readKey(key, false), kindSet)
 }
 
 // setWriteKey is setReadKey for write commands.
 func (c *client) setWriteKey(key []byte) (*object, error) {
-	o := c.writeKey(c.db, key)
-	if o != nil && o.kind != kindSet {
-		return nil, resp.ErrWrongType
-	}
-	return o, nil
+	return checkKind(c.writeKey(c.db, key), kindSet)
 }
 
 // ---------------------------------------------------------------------------
@@ -695,63 +686,31 @@ func (c *client) sunionDiffGeneric(keys [][]byte, dst []byte, diff bool, w resp.
 // are answered whole in one step, with cursor 0. Options are read after
 // the key: a missing key answers an empty scan whatever they say.
 func cmdSScan(c *client, argv [][]byte, w resp.ReplyWriter) error {
-	cursor, err := parseScanCursor(argv[2])
-	if err != nil {
+	o, cursor, opts, err := scanKey(argv, false, c.setReadKey, w)
+	if err != nil || o == nil {
 		return err
-	}
-	o, err := c.setReadKey(argv[1])
-	if err != nil {
-		return err
-	}
-	if o == nil {
-		w.WriteArray(2)
-		w.WriteBulkString("0")
-		w.WriteArray(0)
-		return nil
-	}
-	opts, err := parseScanOpts(argv, 3, true, false)
-	if err != nil {
-		return err
-	}
-	match := func(m []byte) bool {
-		return opts.pattern == nil || globMatchBytes(opts.pattern, m, false)
 	}
 	var out [][]byte
 	if t, ok := o.val.(*setTable); ok {
-		// Visit buckets until COUNT members were seen, the walk ends,
-		// or ten times COUNT buckets were visited.
 		var sampled int64
-		steps := opts.count * 10
-		if opts.count > math.MaxInt64/10 {
-			steps = math.MaxInt64
-		}
-		for {
-			cursor = t.scan(cursor, func(k string) {
-				sampled++
-				if m := bytesOfString(k); match(m) {
-					out = append(out, m)
-				}
-			})
-			if cursor == 0 || steps == 0 || sampled >= opts.count {
-				break
+		collect := func(k string) {
+			sampled++
+			if opts.match(k) {
+				out = append(out, bytesOfString(k))
 			}
-			steps--
 		}
+		cursor = scanSteps(cursor, opts.count, &sampled, func(cur uint64) uint64 {
+			return t.scan(cur, collect)
+		})
 	} else {
 		setTypeForEach(o.val, func(m []byte) bool {
-			if match(m) {
+			if opts.match(bytesAsString(m)) {
 				out = append(out, m)
 			}
 			return true
 		})
 		cursor = 0
 	}
-	w.WriteArray(2)
-	var buf [20]byte
-	w.WriteBulk(strconv.AppendUint(buf[:0], cursor, 10))
-	w.WriteArray(len(out))
-	for _, m := range out {
-		w.WriteBulk(m)
-	}
+	writeScanReply(w, cursor, out)
 	return nil
 }

@@ -7,7 +7,6 @@ import (
 	"math/rand/v2"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -16,26 +15,6 @@ import (
 	"github.com/rk-redis/rk/internal/resp"
 	"github.com/rk-redis/rk/internal/rktest"
 )
-
-// strClock is a clock the test moves by hand.
-type strClock struct{ ms atomic.Int64 }
-
-func (k *strClock) now() time.Time          { return time.UnixMilli(k.ms.Load()) }
-func (k *strClock) advance(d time.Duration) { k.ms.Add(d.Milliseconds()) }
-func (k *strClock) unixMs() int64           { return k.ms.Load() }
-
-// newStrClockServer starts an engine whose clock only moves when the test
-// says so.
-func newStrClockServer(t *testing.T) (*strClock, *rktest.Conn) {
-	t.Helper()
-	clk := &strClock{}
-	clk.ms.Store(1_700_000_000_000)
-	e, err := memory.New(memory.Options{Now: clk.now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return clk, rktest.Dial(t, rktest.Serve(t, e))
-}
 
 // strMakeNonString stores a value of another type at key, with whichever
 // type command the engine has, or skips the (sub)test.
@@ -143,7 +122,7 @@ func TestStringSetOptions(t *testing.T) {
 }
 
 func TestStringSetNXEXVariants(t *testing.T) {
-	clk, c := newStrClockServer(t)
+	clk, c := newClockServer(t, nil)
 	c.Must(resp.Int(1), "SETNX", "k", "a")
 	c.Must(resp.Int(0), "SETNX", "k", "b")
 	c.Must(resp.Bulk("a"), "GET", "k")
@@ -174,7 +153,7 @@ func TestStringSetNXEXVariants(t *testing.T) {
 }
 
 func TestStringSetExpire(t *testing.T) {
-	clk, c := newStrClockServer(t)
+	clk, c := newClockServer(t, nil)
 	at := func(d time.Duration) string { return strconv.FormatInt(clk.unixMs()+d.Milliseconds(), 10) }
 
 	c.MustOK("SET", "ex", "v", "EX", "10")
@@ -217,7 +196,7 @@ func TestStringSetExpire(t *testing.T) {
 
 // TestStringTTLKeptOrDropped checks which writes keep a key's deadline.
 func TestStringTTLKeptOrDropped(t *testing.T) {
-	clk, c := newStrClockServer(t)
+	clk, c := newClockServer(t, nil)
 	for _, k := range []string{"incr", "append", "setrange", "float", "getset", "mset"} {
 		c.MustOK("SET", k, "1", "EX", "10")
 	}
@@ -236,7 +215,7 @@ func TestStringTTLKeptOrDropped(t *testing.T) {
 }
 
 func TestStringGetEX(t *testing.T) {
-	clk, c := newStrClockServer(t)
+	clk, c := newClockServer(t, nil)
 	c.Must(resp.NullBulk(), "GETEX", "nokey")
 	c.Must(resp.NullBulk(), "GETEX", "nokey", "EX", "notanumber") // the value is read only for a key
 	c.MustErr("ERR wrong number of arguments for 'getex' command", "GETEX")

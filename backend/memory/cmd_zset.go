@@ -4,7 +4,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/rk-redis/rk/internal/resp"
@@ -69,26 +68,14 @@ var (
 	errZWithLex     = resp.Error("ERR syntax error, WITHSCORES not supported in combination with BYLEX")
 )
 
-// zsetOf returns o's sorted set, or the WRONGTYPE error; nil, nil for a
-// missing key.
-func zsetOf(o *object) (*zset, error) {
-	if o == nil {
-		return nil, nil
-	}
-	if o.kind != kindZSet {
-		return nil, resp.ErrWrongType
-	}
-	return o.val.(*zset), nil
-}
-
 // zsetRead is a read command's lookup of a sorted set.
 func (c *client) zsetRead(key []byte) (*zset, error) {
-	return zsetOf(c.readKey(key, false))
+	return valueOf[*zset](c.readKey(key, false), kindZSet)
 }
 
 // zsetWrite is a write command's lookup of a sorted set.
 func (c *client) zsetWrite(key []byte) (*zset, error) {
-	return zsetOf(c.writeKey(c.db, key))
+	return valueOf[*zset](c.writeKey(c.db, key), kindZSet)
 }
 
 // zsetChanged finishes a write to key's set z: the key goes when the set
@@ -110,6 +97,65 @@ func writeScorePair(w resp.ReplyWriter, member string, score float64) {
 	}
 	w.WriteBulkString(member)
 	w.WriteDouble(score)
+}
+
+// writeMember writes a member alone, or with its score (writeScorePair)
+// when withScores.
+func writeMember(w resp.ReplyWriter, member string, score float64, withScores bool) {
+	if withScores {
+		writeScorePair(w, member, score)
+	} else {
+		w.WriteBulkString(member)
+	}
+}
+
+// writePairsHeader opens an array of n items that, with pairs, are each a
+// member and its score or a field and its value: flat in RESP2 (2n
+// elements), n two-element arrays in RESP3.
+func writePairsHeader(w resp.ReplyWriter, n int, pairs bool) {
+	if pairs && w.Proto() < 3 {
+		w.WriteArray(2 * n)
+	} else {
+		w.WriteArray(n)
+	}
+}
+
+// parseRandCount reads the count and the WITHSCORES or WITHVALUES option
+// (with) of ZRANDMEMBER and HRANDFIELD, in Redis's order: the count must
+// be an integer above -2^63, the option the only one, and a count with the
+// option small enough that twice it fits in an int64.
+func parseRandCount(argv [][]byte, with string) (count int64, pairs bool, err error) {
+	count, ok := resp.ParseInt(argv[2])
+	if !ok {
+		return 0, false, resp.ErrNotInt
+	}
+	if count == math.MinInt64 {
+		return 0, false, resp.ErrRangeBetween(-math.MaxInt64, math.MaxInt64)
+	}
+	if len(argv) > 4 || (len(argv) == 4 && !optIs(argv[3], with)) {
+		return 0, false, resp.ErrSyntax
+	}
+	if len(argv) == 4 {
+		if count < -math.MaxInt64/2 || count > math.MaxInt64/2 {
+			return 0, false, resp.ErrOutOfRange
+		}
+		pairs = true
+	}
+	return count, pairs, nil
+}
+
+// randomDistinct calls fn with count distinct indexes below size, drawn
+// at random in random order; count should be well below size.
+func randomDistinct(size, count int, fn func(i int)) {
+	seen := make(map[int]struct{}, count)
+	for len(seen) < count {
+		i := rand.IntN(size)
+		if _, dup := seen[i]; dup {
+			continue
+		}
+		seen[i] = struct{}{}
+		fn(i)
+	}
 }
 
 // ---------------------------------------------------------------------------
@@ -176,7 +222,7 @@ options:
 	}
 	key := argv[1]
 	o := c.writeKey(c.db, key)
-	z, err := zsetOf(o)
+	z, err := valueOf[*zset](o, kindZSet)
 	if err != nil {
 		return err
 	}
@@ -615,20 +661,8 @@ func (c *client) zrange(argv [][]byte, kind zrangeKind, rev, dirAuto bool, w res
 		w.WriteArray(0)
 		return nil
 	}
-	n := q.walk(z, func(string, float64) {})
-	resp3 := w.Proto() >= 3
-	if q.withScores && !resp3 {
-		w.WriteArray(2 * n)
-	} else {
-		w.WriteArray(n)
-	}
-	q.walk(z, func(m string, s float64) {
-		if q.withScores {
-			writeScorePair(w, m, s)
-		} else {
-			w.WriteBulkString(m)
-		}
-	})
+	writePairsHeader(w, q.walk(z, func(string, float64) {}), q.withScores)
+	q.walk(z, func(m string, s float64) { writeMember(w, m, s, q.withScores) })
 	return nil
 }
 
@@ -712,29 +746,21 @@ func cmdZRemRangeByRank(c *client, argv [][]byte, w resp.ReplyWriter) error {
 	if !ok {
 		return resp.ErrNotInt
 	}
-	z, err := c.zsetWrite(argv[1])
-	if err != nil {
-		return err
-	}
-	if z == nil {
-		w.WriteInt(0)
-		return nil
-	}
-	llen := int64(z.len())
-	if start < 0 {
-		start += llen
-	}
-	if end < 0 {
-		end += llen
-	}
-	start = max(start, 0)
-	if start > end || start >= llen {
-		w.WriteInt(0)
-		return nil
-	}
-	end = min(end, llen-1)
-	c.zremDone(argv[1], z, z.deleteRanks(int(start), int(end)), w)
-	return nil
+	return c.zremRange(argv[1], w, func(z *zset) int {
+		llen := int64(z.len())
+		if start < 0 {
+			start += llen
+		}
+		if end < 0 {
+			end += llen
+		}
+		start = max(start, 0)
+		if start > end || start >= llen {
+			return 0
+		}
+		end = min(end, llen-1)
+		return z.deleteRanks(int(start), int(end))
+	})
 }
 
 func cmdZRemRangeByScore(c *client, argv [][]byte, w resp.ReplyWriter) error {
@@ -742,21 +768,13 @@ func cmdZRemRangeByScore(c *client, argv [][]byte, w resp.ReplyWriter) error {
 	if !ok {
 		return errMinMaxFloat
 	}
-	z, err := c.zsetWrite(argv[1])
-	if err != nil {
-		return err
-	}
-	if z == nil {
-		w.WriteInt(0)
-		return nil
-	}
-	n := 0
-	if z.inScoreRange(&r) {
+	return c.zremRange(argv[1], w, func(z *zset) int {
+		if !z.inScoreRange(&r) {
+			return 0
+		}
 		lo, hi := z.scoreEdges(&r)
-		n = z.deleteRanks(lo, hi-1)
-	}
-	c.zremDone(argv[1], z, n, w)
-	return nil
+		return z.deleteRanks(lo, hi-1)
+	})
 }
 
 func cmdZRemRangeByLex(c *client, argv [][]byte, w resp.ReplyWriter) error {
@@ -764,27 +782,22 @@ func cmdZRemRangeByLex(c *client, argv [][]byte, w resp.ReplyWriter) error {
 	if !ok {
 		return errMinMaxLex
 	}
-	z, err := c.zsetWrite(argv[1])
-	if err != nil {
-		return err
-	}
-	if z == nil {
-		w.WriteInt(0)
-		return nil
-	}
-	n := 0
-	// A listpack starts from its first member in range (Redis's
-	// zzlFirstInLexRange); a skiplist from the first one not below the
-	// range, without zslIsInLexRange's checks (zslDeleteRangeByLex).
-	first := -1
-	if z.sl == nil {
-		first = z.nthInLexRange(&r, 0)
-	} else if lo, _ := z.lexEdges(&r); lo < z.len() {
-		if m, _ := z.at(z.seek(lo)); r.lteMax(m) {
-			first = lo
+	return c.zremRange(argv[1], w, func(z *zset) int {
+		// A listpack starts from its first member in range (Redis's
+		// zzlFirstInLexRange); a skiplist from the first one not below
+		// the range, without zslIsInLexRange's checks
+		// (zslDeleteRangeByLex).
+		first := -1
+		if z.sl == nil {
+			first = z.nthInLexRange(&r, 0)
+		} else if lo, _ := z.lexEdges(&r); lo < z.len() {
+			if m, _ := z.at(z.seek(lo)); r.lteMax(m) {
+				first = lo
+			}
 		}
-	}
-	if first >= 0 {
+		if first < 0 {
+			return 0
+		}
 		last := first
 		p := z.seek(first)
 		for z.next(&p); z.valid(p); z.next(&p) {
@@ -793,18 +806,29 @@ func cmdZRemRangeByLex(c *client, argv [][]byte, w resp.ReplyWriter) error {
 			}
 			last++
 		}
-		n = z.deleteRanks(first, last)
-	}
-	c.zremDone(argv[1], z, n, w)
-	return nil
+		return z.deleteRanks(first, last)
+	})
 }
 
-func (c *client) zremDone(key []byte, z *zset, n int, w resp.ReplyWriter) {
+// zremRange is the rest of ZREMRANGEBY*, once the range is read: the
+// key's lookup, then del, which deletes the members in range from the
+// set and returns how many it deleted.
+func (c *client) zremRange(key []byte, w resp.ReplyWriter, del func(z *zset) int) error {
+	z, err := c.zsetWrite(key)
+	if err != nil {
+		return err
+	}
+	if z == nil {
+		w.WriteInt(0)
+		return nil
+	}
+	n := del(z)
 	if n > 0 {
 		c.zsetChanged(key, z)
 	}
 	c.e.dirty += int64(n)
 	w.WriteInt(int64(n))
+	return nil
 }
 
 // ---------------------------------------------------------------------------
@@ -1012,22 +1036,9 @@ func cmdZRandMember(c *client, argv [][]byte, w resp.ReplyWriter) error {
 		w.WriteBulkString(m)
 		return nil
 	}
-	l, ok := resp.ParseInt(argv[2])
-	if !ok {
-		return resp.ErrNotInt
-	}
-	if l < -math.MaxInt64 {
-		return resp.ErrRangeBetween(-math.MaxInt64, math.MaxInt64)
-	}
-	withScores := false
-	if len(argv) > 4 || (len(argv) == 4 && !optIs(argv[3], "withscores")) {
-		return resp.ErrSyntax
-	}
-	if len(argv) == 4 {
-		withScores = true
-		if l < -math.MaxInt64/2 || l > math.MaxInt64/2 {
-			return resp.ErrOutOfRange
-		}
+	l, withScores, err := parseRandCount(argv, "withscores")
+	if err != nil {
+		return err
 	}
 	z, err := c.zsetRead(argv[1])
 	if err != nil {
@@ -1037,21 +1048,7 @@ func cmdZRandMember(c *client, argv [][]byte, w resp.ReplyWriter) error {
 		w.WriteArray(0)
 		return nil
 	}
-	resp3 := w.Proto() >= 3
-	header := func(n int) {
-		if withScores && !resp3 {
-			w.WriteArray(2 * n)
-		} else {
-			w.WriteArray(n)
-		}
-	}
-	emit := func(m string, s float64) {
-		if withScores {
-			writeScorePair(w, m, s)
-		} else {
-			w.WriteBulkString(m)
-		}
-	}
+	emit := func(m string, s float64) { writeMember(w, m, s, withScores) }
 	size := z.len()
 	if l < 0 || l == 1 {
 		// Repeats allowed: draw each one independently.
@@ -1059,14 +1056,14 @@ func cmdZRandMember(c *client, argv [][]byte, w resp.ReplyWriter) error {
 		if count < 0 {
 			count = -count
 		}
-		header(int(count))
+		writePairsHeader(w, int(count), withScores)
 		for ; count > 0; count-- {
 			emit(z.random())
 		}
 		return nil
 	}
 	count := int(min(l, int64(size)))
-	header(count)
+	writePairsHeader(w, count, withScores)
 	if count == size {
 		z.each(func(m string, s float64) bool { emit(m, s); return true })
 		return nil
@@ -1083,15 +1080,7 @@ func cmdZRandMember(c *client, argv [][]byte, w resp.ReplyWriter) error {
 		}
 		return nil
 	}
-	seen := make(map[int]struct{}, count)
-	for len(seen) < count {
-		r := rand.IntN(size)
-		if _, dup := seen[r]; dup {
-			continue
-		}
-		seen[r] = struct{}{}
-		emit(z.at(z.seek(r)))
-	}
+	randomDistinct(size, count, func(r int) { emit(z.at(z.seek(r))) })
 	return nil
 }
 
@@ -1357,17 +1346,9 @@ func (c *client) zsetOperation(argv [][]byte, dst []byte, numIdx int, op zsetOp,
 		c.storeZset(dst, z, len(res), w)
 		return nil
 	}
-	if withScores && w.Proto() < 3 {
-		w.WriteArray(2 * len(res))
-	} else {
-		w.WriteArray(len(res))
-	}
+	writePairsHeader(w, len(res), withScores)
 	for _, e := range res {
-		if withScores {
-			writeScorePair(w, e.member, e.score)
-		} else {
-			w.WriteBulkString(e.member)
-		}
+		writeMember(w, e.member, e.score, withScores)
 	}
 	return nil
 }
@@ -1437,67 +1418,31 @@ func zsetFromSorted(res []zentry, lim zsetLimits) *zset {
 // ZSCAN
 
 func cmdZScan(c *client, argv [][]byte, w resp.ReplyWriter) error {
-	cursor, err := parseScanCursor(argv[2])
-	if err != nil {
+	z, cursor, opts, err := scanKey(argv, false, c.zsetRead, w)
+	if err != nil || z == nil {
 		return err
 	}
-	z, err := c.zsetRead(argv[1])
-	if err != nil {
-		return err
-	}
-	if z == nil {
-		w.WriteArray(2)
-		w.WriteBulkString("0")
-		w.WriteArray(0)
-		return nil
-	}
-	opts, err := parseScanOpts(argv, 3, true, false)
-	if err != nil {
-		return err
-	}
-	match := func(m string) bool {
-		return opts.pattern == nil || globMatch(bytesAsString(opts.pattern), m, false)
-	}
-	var items []string
-	var nbuf []byte
+	var items [][]byte
 	if z.sl == nil {
 		// A listpack is returned whole, scores as it stores them.
 		cursor = 0
 		for i := range z.ents {
-			m := z.lpMember(i)
-			if !match(m) {
-				continue
+			if m := z.lpMember(i); opts.match(m) {
+				items = append(items, bytesOfString(m), resp.AppendFloat(nil, z.ents[i].score))
 			}
-			nbuf = resp.AppendFloat(nbuf[:0], z.ents[i].score)
-			items = append(items, m, string(nbuf))
 		}
 	} else {
 		var sampled int64
-		steps := opts.count * 10
-		if opts.count > math.MaxInt64/10 {
-			steps = math.MaxInt64
-		}
 		collect := func(n *zslNode) {
 			sampled++
-			if !match(n.member) {
-				return
+			if opts.match(n.member) {
+				items = append(items, bytesOfString(n.member), appendScoreG(nil, n.score))
 			}
-			nbuf = appendScoreG(nbuf[:0], n.score)
-			items = append(items, n.member, string(nbuf))
 		}
-		for {
-			cursor = z.sl.index.scan(cursor, collect)
-			if cursor == 0 || steps == 0 || sampled >= opts.count {
-				break
-			}
-			steps--
-		}
+		cursor = scanSteps(cursor, opts.count, &sampled, func(cur uint64) uint64 {
+			return z.sl.index.scan(cur, collect)
+		})
 	}
-	w.WriteArray(2)
-	w.WriteBulkString(strconv.FormatUint(cursor, 10))
-	w.WriteArray(len(items))
-	for _, s := range items {
-		w.WriteBulkString(s)
-	}
+	writeScanReply(w, cursor, items)
 	return nil
 }

@@ -211,7 +211,7 @@ func TestZsetMatchesRedis(t *testing.T) {
 		}
 	}
 	for _, field := range []string{"keyspace_hits", "keyspace_misses"} {
-		if g, w := zsInfoField(t, rk, "stats", field), zsInfoField(t, real, "stats", field); g != w {
+		if g, w := infoField(t, rk, "stats", field), infoField(t, real, "stats", field); g != w {
 			t.Errorf("INFO %s: rk %s, redis %s", field, g, w)
 		}
 	}
@@ -233,19 +233,6 @@ func sortScanPairs(v resp.Value) {
 	for i, p := range ps {
 		items[2*i], items[2*i+1] = p.m, p.s
 	}
-}
-
-// zsInfoField reads one field of an INFO section.
-func zsInfoField(t *testing.T, c rktest.Doer, section, field string) string {
-	t.Helper()
-	v := c.Do("INFO", section)
-	for _, line := range strings.Split(v.Str, "\r\n") {
-		if k, val, ok := strings.Cut(line, ":"); ok && k == field {
-			return val
-		}
-	}
-	t.Fatalf("INFO %s has no %s: %v", section, field, v)
-	return ""
 }
 
 func TestZsetEncodingConversions(t *testing.T) {
@@ -370,7 +357,7 @@ func TestZsetBlockingPop(t *testing.T) {
 func zsWaitBlocked(t *testing.T, c *rktest.Conn, n int) {
 	t.Helper()
 	for i := 0; i < 200; i++ {
-		if zsInfoField(t, c, "clients", "blocked_clients") == strconv.Itoa(n) {
+		if infoField(t, c, "clients", "blocked_clients") == strconv.Itoa(n) {
 			return
 		}
 		time.Sleep(5 * time.Millisecond)

@@ -42,15 +42,7 @@ import (
 // key is deleted. Entries never move in memory: rehashing relinks them.
 type dict struct {
 	seed maphash.Seed
-	// tables[0] is the table in use; tables[1] is the one being rehashed
-	// into, nil when no resize is in progress. Lengths are powers of two.
-	tables [2][]*dictEntry
-	used   [2]int
-	// rehashIdx is the next bucket of tables[0] to move, -1 when not
-	// rehashing. Buckets below it are empty.
-	rehashIdx int
-	// pauseRehash > 0 stops rehash steps (Range in progress).
-	pauseRehash int
+	chainTables[dictEntry, *dictEntry]
 }
 
 type dictEntry struct {
@@ -63,6 +55,9 @@ type dictEntry struct {
 	hash uint64
 	obj  object
 }
+
+func (e *dictEntry) chainLink() **dictEntry { return &e.next }
+func (e *dictEntry) chainHash() uint64      { return e.hash }
 
 // Entries with room for the key: each is the next Go size class up from
 // the bare 80-byte entry, so a short key costs what a separate 16-, 32- or
@@ -122,13 +117,13 @@ const dictMinFill = 8
 const dictEmptyVisits = 10
 
 func newDict() *dict {
-	return &dict{seed: maphash.MakeSeed(), rehashIdx: -1}
+	d := &dict{seed: maphash.MakeSeed()}
+	d.rehashIdx = -1
+	return d
 }
 
 // Len is the number of keys.
 func (d *dict) Len() int { return d.used[0] + d.used[1] }
-
-func (d *dict) rehashing() bool { return d.rehashIdx >= 0 }
 
 func (d *dict) hashBytes(key []byte) uint64  { return maphash.Bytes(d.seed, key) }
 func (d *dict) hashString(key string) uint64 { return maphash.String(d.seed, key) }
@@ -264,76 +259,143 @@ func (d *dict) growIfNeeded() {
 	}
 }
 
+// chainEntry is an entry of a chainTables: a pointer to E that links to
+// the next entry of its bucket and keeps its key's hash.
+type chainEntry[E any] interface {
+	*E
+	chainLink() **E
+	chainHash() uint64
+}
+
+// chainTables are the bucket arrays of a chained hash table that resizes
+// incrementally, as Redis's dict does: the keyspace (dict) and a
+// skiplist's member index (zslIndex). Their owner finds, links and
+// unlinks entries; chainTables sizes the tables, moves entries from the
+// old table to the new one a few buckets at a time, and walks them for
+// SCAN. Set rehashIdx to -1 before use.
+type chainTables[E any, P chainEntry[E]] struct {
+	// tables[0] is the table in use; tables[1] is the one being rehashed
+	// into, nil when no resize is in progress. Lengths are powers of two.
+	tables [2][]P
+	used   [2]int
+	// rehashIdx is the next bucket of tables[0] to move, -1 when not
+	// rehashing. Buckets below it are empty.
+	rehashIdx int
+	// pauseRehash > 0 stops rehash steps (dict.Range in progress).
+	pauseRehash int
+}
+
+func (t *chainTables[E, P]) rehashing() bool { return t.rehashIdx >= 0 }
+
+// bucketsFor is the size of a hash table for n entries (dict, zslIndex,
+// setTable): the power of two at or above n, at least dictInitialSize.
+func bucketsFor(n int) int {
+	if n <= dictInitialSize {
+		return dictInitialSize
+	}
+	return 1 << bits.Len(uint(n-1))
+}
+
 // shrinkIfNeeded starts a resize when the table is mostly empty.
-func (d *dict) shrinkIfNeeded() {
-	if d.rehashIdx >= 0 || d.pauseRehash > 0 {
+func (t *chainTables[E, P]) shrinkIfNeeded() {
+	if t.rehashIdx >= 0 || t.pauseRehash > 0 {
 		return
 	}
-	if size := len(d.tables[0]); size > dictInitialSize && d.used[0]*dictMinFill <= size {
-		d.resize(d.used[0])
+	if size := len(t.tables[0]); size > dictInitialSize && t.used[0]*dictMinFill <= size {
+		t.resize(t.used[0])
 	}
 }
 
-// resize starts rehashing into a table sized for n keys.
-func (d *dict) resize(n int) {
-	size := dictInitialSize
-	if n > size {
-		size = 1 << bits.Len(uint(n-1))
-	}
-	if size == len(d.tables[0]) {
+// resize starts rehashing into a table sized for n entries.
+func (t *chainTables[E, P]) resize(n int) {
+	size := bucketsFor(n)
+	if size == len(t.tables[0]) {
 		return
 	}
-	if d.used[0] == 0 {
-		d.tables[0] = make([]*dictEntry, size)
+	if t.used[0] == 0 {
+		t.tables[0] = make([]P, size)
 		return
 	}
-	d.tables[1] = make([]*dictEntry, size)
-	d.rehashIdx = 0
+	t.tables[1] = make([]P, size)
+	t.rehashIdx = 0
 }
 
 // rehashStep moves one bucket, as every operation does while a resize is
 // in progress.
-func (d *dict) rehashStep() {
-	if d.pauseRehash == 0 {
-		d.rehash(1)
+func (t *chainTables[E, P]) rehashStep() {
+	if t.pauseRehash == 0 {
+		t.rehash(1)
 	}
 }
 
 // rehash moves up to n non-empty buckets to the new table, skipping at
 // most 10*n empty ones, and reports whether rehashing is still in
 // progress.
-func (d *dict) rehash(n int) bool {
+func (t *chainTables[E, P]) rehash(n int) bool {
 	empty := n * dictEmptyVisits
-	old, nw := d.tables[0], d.tables[1]
+	old, nw := t.tables[0], t.tables[1]
 	mask := uint64(len(nw) - 1)
-	for ; n > 0 && d.used[0] > 0; n-- {
-		for old[d.rehashIdx] == nil {
-			d.rehashIdx++
+	for ; n > 0 && t.used[0] > 0; n-- {
+		for old[t.rehashIdx] == nil {
+			t.rehashIdx++
 			if empty--; empty == 0 {
 				return true
 			}
 		}
-		for e := old[d.rehashIdx]; e != nil; {
-			next := e.next
-			i := e.hash & mask
-			e.next = nw[i]
+		for e := old[t.rehashIdx]; e != nil; {
+			link := e.chainLink()
+			next := P(*link)
+			i := e.chainHash() & mask
+			*link = (*E)(nw[i])
 			nw[i] = e
-			d.used[0]--
-			d.used[1]++
+			t.used[0]--
+			t.used[1]++
 			e = next
 		}
-		old[d.rehashIdx] = nil
-		d.rehashIdx++
+		old[t.rehashIdx] = nil
+		t.rehashIdx++
 	}
-	if d.used[0] == 0 {
-		d.tables[0], d.tables[1] = nw, nil
-		d.used[0], d.used[1] = d.used[1], 0
-		d.rehashIdx = -1
+	if t.used[0] == 0 {
+		t.tables[0], t.tables[1] = nw, nil
+		t.used[0], t.used[1] = t.used[1], 0
+		t.rehashIdx = -1
 		// Deletes during a shrink may call for another one.
-		d.shrinkIfNeeded()
-		return d.rehashIdx >= 0
+		t.shrinkIfNeeded()
+		return t.rehashIdx >= 0
 	}
 	return true
+}
+
+// scan calls fn for the entries of one step of a SCAN-style iteration,
+// starting at cursor, and returns the cursor for the next step; 0 means
+// the iteration is complete. fn must not change the table. The table
+// must not be empty.
+func (t *chainTables[E, P]) scan(cursor uint64, fn func(e P)) uint64 {
+	visit := func(tab []P, i uint64) {
+		for e := tab[i]; e != nil; e = P(*e.chainLink()) {
+			fn(e)
+		}
+	}
+	if t.rehashIdx < 0 {
+		m := uint64(len(t.tables[0]) - 1)
+		visit(t.tables[0], cursor&m)
+		return scanNext(cursor, m)
+	}
+	// Visit the small table's bucket, then each bucket of the large
+	// table that folds into it.
+	small, large := t.tables[0], t.tables[1]
+	if len(small) > len(large) {
+		small, large = large, small
+	}
+	m0, m1 := uint64(len(small)-1), uint64(len(large)-1)
+	visit(small, cursor&m0)
+	for {
+		visit(large, cursor&m1)
+		cursor = scanNext(cursor, m1)
+		if cursor&(m0^m1) == 0 {
+			return cursor
+		}
+	}
 }
 
 // rehashFor starts a shrink the dict is due, then rehashes in batches of
@@ -359,31 +421,7 @@ func (d *dict) Scan(cursor uint64, fn func(key string, o *object)) uint64 {
 	if d.Len() == 0 {
 		return 0
 	}
-	visit := func(tab []*dictEntry, i uint64) {
-		for e := tab[i]; e != nil; e = e.next {
-			fn(e.key, &e.obj)
-		}
-	}
-	if d.rehashIdx < 0 {
-		m := uint64(len(d.tables[0]) - 1)
-		visit(d.tables[0], cursor&m)
-		return scanNext(cursor, m)
-	}
-	// Visit the small table's bucket, then each bucket of the large
-	// table that folds into it.
-	small, large := d.tables[0], d.tables[1]
-	if len(small) > len(large) {
-		small, large = large, small
-	}
-	m0, m1 := uint64(len(small)-1), uint64(len(large)-1)
-	visit(small, cursor&m0)
-	for {
-		visit(large, cursor&m1)
-		cursor = scanNext(cursor, m1)
-		if cursor&(m0^m1) == 0 {
-			return cursor
-		}
-	}
+	return d.scan(cursor, func(e *dictEntry) { fn(e.key, &e.obj) })
 }
 
 // scanNext advances a cursor over a table with mask m: set the bits above

@@ -58,13 +58,6 @@ type hashEntry struct {
 	at           int64 // deadline, Unix ms; 0 for none
 }
 
-// Interface guards.
-var (
-	_ objectCopier   = (*hashValue)(nil)
-	_ objectEncoder  = (*hashValue)(nil)
-	_ objectDigester = (*hashValue)(nil)
-)
-
 // lpMaxSafeSize is the size past which Redis stops adding to a listpack
 // (LISTPACK_MAX_SAFETY_SIZE) and converts the hash.
 const lpMaxSafeSize = 1 << 30

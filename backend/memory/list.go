@@ -1026,13 +1026,6 @@ func (l *list) digestObject(h hash.Hash) {
 	}
 }
 
-// Interface guards.
-var (
-	_ objectCopier   = (*list)(nil)
-	_ objectEncoder  = (*list)(nil)
-	_ objectDigester = (*list)(nil)
-)
-
 // objectReloader is implemented by values whose encoding saving and
 // loading them changes; DEBUG RELOAD applies it (reloadEncodings).
 type objectReloader interface{ reloadEncoding(c *client) }

@@ -1,7 +1,10 @@
 package memory_test
 
 import (
+	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/rk-redis/rk/backend/memory"
 	"github.com/rk-redis/rk/internal/resp"
@@ -24,6 +27,43 @@ func newServerWith(t *testing.T, opts memory.Options) (*memory.Engine, *rktest.C
 	}
 	addr := rktest.Serve(t, e)
 	return e, rktest.Dial(t, addr)
+}
+
+// testClock is a clock a test moves by hand.
+type testClock struct{ ms atomic.Int64 }
+
+// newTestClock returns a clock stopped at Unix time startMs (ms).
+func newTestClock(startMs int64) *testClock {
+	k := &testClock{}
+	k.ms.Store(startMs)
+	return k
+}
+
+func (k *testClock) now() time.Time          { return time.UnixMilli(k.ms.Load()) }
+func (k *testClock) advance(d time.Duration) { k.ms.Add(d.Milliseconds()) }
+func (k *testClock) unixMs() int64           { return k.ms.Load() }
+
+// newClockServer is newServer with a clock that moves only when the test
+// says so, starting at Unix time 1,700,000,000 s. Active expiry still
+// runs, against that clock.
+func newClockServer(t *testing.T, config map[string]string) (*testClock, *rktest.Conn) {
+	t.Helper()
+	clk := newTestClock(1_700_000_000_000)
+	_, c := newServerWith(t, memory.Options{Now: clk.now, Config: config})
+	return clk, c
+}
+
+// infoField reads one field of an INFO section.
+func infoField(t *testing.T, c rktest.Doer, section, field string) string {
+	t.Helper()
+	v := c.Do("INFO", section)
+	for _, line := range strings.Split(v.Str, "\r\n") {
+		if k, val, ok := strings.Cut(line, ":"); ok && k == field {
+			return val
+		}
+	}
+	t.Fatalf("INFO %s has no %s: %v", section, field, v)
+	return ""
 }
 
 func TestPingEchoSelect(t *testing.T) {

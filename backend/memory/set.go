@@ -5,7 +5,6 @@ import (
 	"hash"
 	"hash/maphash"
 	"math"
-	"math/bits"
 	"math/rand/v2"
 	"slices"
 	"strconv"
@@ -601,21 +600,13 @@ func setHash(m []byte) uint32 {
 	return uint32(h ^ h>>32)
 }
 
-const setTableMinSize = 4
+// setTableMinSize is the smallest table, as bucketsFor sizes it.
+const setTableMinSize = dictInitialSize
 
 func newSetTable(hint int) *setTable {
 	t := &setTable{entries: make([]setEntry, 0, hint)}
-	t.buckets = make([]int32, setTableSizeFor(hint))
+	t.buckets = make([]int32, bucketsFor(hint))
 	return t
-}
-
-// setTableSizeFor is the bucket count for n members: the power of two at or
-// above n, at least 4.
-func setTableSizeFor(n int) int {
-	if n <= setTableMinSize {
-		return setTableMinSize
-	}
-	return 1 << bits.Len(uint(n-1))
 }
 
 func setToTable(v any, hint int) *setTable {
@@ -714,7 +705,7 @@ func (t *setTable) removeAt(i int) {
 		if cap(t.entries) > 2*n+8 {
 			t.entries = slices.Clip(append(make([]setEntry, 0, n), t.entries...))
 		}
-		t.resize(setTableSizeFor(n))
+		t.resize(bucketsFor(n))
 	}
 }
 
@@ -754,16 +745,3 @@ func digestSetMembers(h hash.Hash, v any) {
 		eh.Write(members[i])
 	})
 }
-
-// Interface guards.
-var (
-	_ objectEncoder  = (*intset)(nil)
-	_ objectEncoder  = (*setListpack)(nil)
-	_ objectEncoder  = (*setTable)(nil)
-	_ objectCopier   = (*intset)(nil)
-	_ objectCopier   = (*setListpack)(nil)
-	_ objectCopier   = (*setTable)(nil)
-	_ objectDigester = (*intset)(nil)
-	_ objectDigester = (*setListpack)(nil)
-	_ objectDigester = (*setTable)(nil)
-)

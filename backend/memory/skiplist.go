@@ -16,13 +16,8 @@ import (
 // which gives ZSCAN Redis's guarantee (every member present for the whole
 // iteration is returned at least once) while the set changes.
 
-const (
-	// zslMaxLevel bounds a node's height, enough for 2^64 members at
-	// p = 1/4.
-	zslMaxLevel = 32
-	// zslInitialBuckets is the index's smallest table.
-	zslInitialBuckets = 4
-)
+// zslMaxLevel bounds a node's height, enough for 2^64 members at p = 1/4.
+const zslMaxLevel = 32
 
 type zslLevel struct {
 	forward *zslNode
@@ -311,20 +306,16 @@ func (zl *zskiplist) deleteRankRange(start, end int) int {
 // to skiplist nodes.
 type zslIndex struct {
 	seed maphash.Seed
-	// tables[1] is the table being rehashed into, nil when not resizing.
-	tables    [2][]*zslNode
-	used      [2]int
-	rehashIdx int
+	chainTables[zslNode, *zslNode]
 }
+
+func (n *zslNode) chainLink() **zslNode { return &n.next }
+func (n *zslNode) chainHash() uint64    { return n.hash }
 
 func (ix *zslIndex) init(sizeHint int) {
 	ix.seed = maphash.MakeSeed()
 	ix.rehashIdx = -1
-	size := zslInitialBuckets
-	if sizeHint > size {
-		size = 1 << bits.Len(uint(sizeHint-1))
-	}
-	ix.tables[0] = make([]*zslNode, size)
+	ix.tables[0] = make([]*zslNode, bucketsFor(sizeHint))
 }
 
 func (ix *zslIndex) len() int { return ix.used[0] + ix.used[1] }
@@ -400,90 +391,12 @@ func (ix *zslIndex) remove(n *zslNode) {
 	}
 }
 
-func (ix *zslIndex) shrinkIfNeeded() {
-	if ix.rehashIdx >= 0 {
-		return
-	}
-	if size := len(ix.tables[0]); size > zslInitialBuckets && ix.used[0]*dictMinFill <= size {
-		ix.resize(ix.used[0])
-	}
-}
-
-func (ix *zslIndex) resize(n int) {
-	size := zslInitialBuckets
-	if n > size {
-		size = 1 << bits.Len(uint(n-1))
-	}
-	if size == len(ix.tables[0]) {
-		return
-	}
-	if ix.used[0] == 0 {
-		ix.tables[0] = make([]*zslNode, size)
-		return
-	}
-	ix.tables[1] = make([]*zslNode, size)
-	ix.rehashIdx = 0
-}
-
-// rehash moves up to n non-empty buckets to the new table.
-func (ix *zslIndex) rehash(n int) {
-	empty := n * dictEmptyVisits
-	old, nw := ix.tables[0], ix.tables[1]
-	mask := uint64(len(nw) - 1)
-	for ; n > 0 && ix.used[0] > 0; n-- {
-		for old[ix.rehashIdx] == nil {
-			ix.rehashIdx++
-			if empty--; empty == 0 {
-				return
-			}
-		}
-		for e := old[ix.rehashIdx]; e != nil; {
-			next := e.next
-			i := e.hash & mask
-			e.next = nw[i]
-			nw[i] = e
-			ix.used[0]--
-			ix.used[1]++
-			e = next
-		}
-		old[ix.rehashIdx] = nil
-		ix.rehashIdx++
-	}
-	if ix.used[0] == 0 {
-		ix.tables[0], ix.tables[1] = nw, nil
-		ix.used[0], ix.used[1] = ix.used[1], 0
-		ix.rehashIdx = -1
-		ix.shrinkIfNeeded()
-	}
-}
-
-// scan calls fn for the members of one step of a SCAN-style iteration
-// and returns the next cursor (0 when done); see dict.Scan.
+// scan is one step of a SCAN-style walk of the index (dict.Scan): it
+// calls fn for the members of the step and returns the next cursor, 0
+// when the walk is done.
 func (ix *zslIndex) scan(cursor uint64, fn func(n *zslNode)) uint64 {
 	if ix.len() == 0 {
 		return 0
 	}
-	visit := func(tab []*zslNode, i uint64) {
-		for n := tab[i]; n != nil; n = n.next {
-			fn(n)
-		}
-	}
-	if ix.rehashIdx < 0 {
-		m := uint64(len(ix.tables[0]) - 1)
-		visit(ix.tables[0], cursor&m)
-		return scanNext(cursor, m)
-	}
-	small, large := ix.tables[0], ix.tables[1]
-	if len(small) > len(large) {
-		small, large = large, small
-	}
-	m0, m1 := uint64(len(small)-1), uint64(len(large)-1)
-	visit(small, cursor&m0)
-	for {
-		visit(large, cursor&m1)
-		cursor = scanNext(cursor, m1)
-		if cursor&(m0^m1) == 0 {
-			return cursor
-		}
-	}
+	return ix.chainTables.scan(cursor, fn)
 }
