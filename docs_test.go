@@ -113,8 +113,8 @@ func commandsDoc(all, engine *command.Table) []byte {
 	fmt.Fprintf(&b, "Every command of Redis %s, by group, and whether `rk serve` (the embedded\n", command.FactsVersion)
 	fmt.Fprintf(&b, "memory engine) implements it: **%d of %d** commands and subcommands.\n", done, total)
 	fmt.Fprintf(&b, "Commands that are ~~struck through~~ are not implemented yet: rk answers them\n")
-	fmt.Fprintf(&b, "as Redis answers a command it does not know. `rk shell` and the remote\n")
-	fmt.Fprintf(&b, "backend pass every command through to the server they talk to.\n\n")
+	fmt.Fprintf(&b, "as Redis answers a command it does not know. The remote backend (rk serve\n")
+	fmt.Fprintf(&b, "--backend, the admin commands) passes every command through to its server.\n\n")
 
 	var groups []string
 	seen := map[string]bool{}

@@ -95,11 +95,21 @@ func runPluginList(w io.Writer) error {
 	return nil
 }
 
+// proxyParams are the configuration parameters that apply to a proxy: the
+// listening ones. The rest configure the embedded engine.
+var proxyParams = map[string]bool{"port": true, "bind": true, "unixsocket": true, "unixsocketperm": true, "protected-mode": true}
+
 // runProxy serves a non-memory backend: rk serve --backend URL is a RESP
 // proxy in front of it. Only the listening parameters of the
-// configuration apply (port, bind, unixsocket, unixsocketperm,
-// protected-mode).
+// configuration apply (proxyParams); any other one is refused rather than
+// silently ignored, since a requirepass that does nothing would leave the
+// proxied server open.
 func runProxy(ctx context.Context, opts ServeOptions, ready chan<- []net.Addr) error {
+	for name := range opts.Config {
+		if !proxyParams[name] {
+			return usageError{fmt.Errorf("serve: %s configures the embedded engine and has no effect with --backend (only port, bind, unixsocket, unixsocketperm and protected-mode apply; the proxied server keeps its own configuration)", name)}
+		}
+	}
 	param := func(name string) string {
 		if v, ok := opts.Config[name]; ok {
 			return v

@@ -43,18 +43,20 @@ func newServeCommand() *cli.Command {
 			Category: "Configuration parameters (as in redis.conf):",
 		})
 	}
-	return &cli.Command{
+	return withUsageErrors(&cli.Command{
 		Name:      "serve",
 		Usage:     "run a Redis-compatible server",
-		ArgsUsage: "[config-file]",
+		ArgsUsage: "[config-file] [--parameter value ...]",
 		Description: "Serves the embedded in-memory engine (or, with --backend, proxies another server)\n" +
-			"over RESP2/RESP3. Every redis.conf parameter is also a flag: rk serve --port 6380 --requirepass s3cret.",
+			"over RESP2/RESP3. Every redis.conf parameter is also a flag: rk serve --port 6380 --requirepass s3cret.\n" +
+			"As with redis-server, parameters may also follow a config file: rk serve redis.conf --port 6380.",
 		Flags: flags,
 		Action: func(c *cli.Context) error {
 			opts := ServeOptions{Config: map[string]string{}, Backend: c.String("backend")}
+			args := c.Args().Slice()
 			file := c.String("config")
-			if file == "" && c.Args().Len() > 0 {
-				file = c.Args().First()
+			if file == "" && len(args) > 0 && !strings.HasPrefix(args[0], "--") {
+				file, args = args[0], args[1:]
 			}
 			if file != "" {
 				cfg, err := memory.ReadConfigFile(file)
@@ -68,6 +70,15 @@ func newServeCommand() *cli.Command {
 				if c.IsSet(p.Name) {
 					opts.Config[p.Name] = c.String(p.Name)
 				}
+			}
+			// Options after the file, redis-server style, win over it
+			// and over the flags before it.
+			trailing, err := parseTrailingOptions(args)
+			if err != nil {
+				return usageError{err}
+			}
+			for name, value := range trailing {
+				opts.Config[name] = value
 			}
 			if path := c.String("cpuprofile"); path != "" {
 				f, err := os.Create(path)
@@ -84,7 +95,7 @@ func newServeCommand() *cli.Command {
 			defer stop()
 			return runServe(ctx, opts, nil)
 		},
-	}
+	})
 }
 
 // runServe serves until ctx is done or a client runs SHUTDOWN. When ready
@@ -326,4 +337,47 @@ func applyIOThreads(v string) {
 		n = 1
 	}
 	runtime.GOMAXPROCS(n)
+}
+
+// parseTrailingOptions reads redis-server's command-line form that follows
+// a config file: "--name value..." groups, where a value may be several
+// words (--save 900 1) and ends at the next "--name".
+func parseTrailingOptions(args []string) (map[string]string, error) {
+	known := map[string]bool{}
+	for _, p := range memory.ConfigParams() {
+		known[p.Name] = true
+		if p.Alias != "" {
+			known[p.Alias] = true
+		}
+	}
+	out := map[string]string{}
+	name := ""
+	var words []string
+	flush := func() error {
+		if name == "" {
+			return nil
+		}
+		if !known[name] {
+			return fmt.Errorf("serve: unknown configuration parameter %q", name)
+		}
+		out[name] = strings.Join(words, " ")
+		return nil
+	}
+	for _, a := range args {
+		if strings.HasPrefix(a, "--") && len(a) > 2 {
+			if err := flush(); err != nil {
+				return nil, err
+			}
+			name, words = strings.ToLower(a[2:]), nil
+			continue
+		}
+		if name == "" {
+			return nil, fmt.Errorf("serve: unexpected argument %q (options follow the config file as --name value)", a)
+		}
+		words = append(words, a)
+	}
+	if err := flush(); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
