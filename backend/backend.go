@@ -100,3 +100,21 @@ func BlockHookFrom(ctx context.Context) BlockHook {
 	h, _ := ctx.Value(blockHookKey{}).(BlockHook)
 	return h
 }
+
+// PushSource is implemented by sessions whose server sends out-of-band
+// data: pub/sub messages, MONITOR lines, tracking invalidations. Without a
+// handler, a session writes such data to the ReplyWriter of its next Do,
+// just before the reply. With one, it hands every push to h as it arrives,
+// in the server's order, so an owner like the network server can send it
+// at once. The contract that keeps frames whole and in order:
+//
+//   - a push that came before a reply is handed to h before Do writes that
+//     reply;
+//   - h is never called while Do or DoPipeline is writing to its
+//     ReplyWriter, so h may append to the same writer;
+//   - h must not block for long, and the session bounds what it holds for
+//     a slow owner (Redis's client-output-buffer-limit), closing the
+//     session rather than growing without limit.
+type PushSource interface {
+	SetPushHandler(h func(resp.Value))
+}

@@ -68,7 +68,10 @@ type Backend struct {
 	closed   bool
 }
 
-var _ backend.Backend = (*Backend)(nil)
+var (
+	_ backend.Backend    = (*Backend)(nil)
+	_ backend.PushSource = (*Session)(nil)
+)
 
 // OpenDriver opens url through a driver running in this process. name
 // appears in error messages.
@@ -322,18 +325,22 @@ func (s *Session) run(ctx context.Context, cmds [][][]byte, w resp.ReplyWriter) 
 		// A session the driver reports closed (killed, interrupted) gets
 		// no reply, as from a server; any other failure is explained.
 		if !protocol.IsCode(err, protocol.CodeClosed) {
-			s.deliver(w, ^uint64(0))
+			s.deliverMu.Lock()
+			s.deliverLocked(w, ^uint64(0))
 			w.WriteError("ERR " + oneLine(err.Error()))
+			s.deliverMu.Unlock()
 		}
 		s.end(err)
 		return
 	}
 	cancel()
-	s.deliver(w, r.Pushes)
+	s.deliverMu.Lock()
+	s.deliverLocked(w, r.Pushes)
 	if r.Proto != 0 && r.Proto != w.Proto() {
 		w.SetProto(r.Proto)
 	}
 	writeFrames(w, r.Frames)
+	s.deliverMu.Unlock()
 	if r.Closed {
 		s.end(nil)
 	}
@@ -514,6 +521,13 @@ func (s *Session) pushLoop() {
 func (s *Session) deliver(w resp.ReplyWriter, upTo uint64) {
 	s.deliverMu.Lock()
 	defer s.deliverMu.Unlock()
+	s.deliverLocked(w, upTo)
+}
+
+// deliverLocked is deliver for a caller that holds deliverMu: Do holds it
+// from its pushes through its reply, so that a handler never runs while Do
+// writes (backend.PushSource).
+func (s *Session) deliverLocked(w resp.ReplyWriter, upTo uint64) {
 	s.mu.Lock()
 	h := s.handler
 	if h == nil && w == nil {

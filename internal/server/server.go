@@ -183,6 +183,13 @@ type conn struct {
 	s       *Server
 	nc      net.Conn
 	stopped atomic.Bool
+	// wmu serialises the connection's writer between the batch and
+	// out-of-band pushes (backend.PushSource); busy is set while a batch
+	// runs, when a push waits in the writer for the batch's flush. Both are
+	// used only for sessions that push.
+	wmu    sync.Mutex
+	busy   bool
+	pushes bool
 	// pending holds bytes read while a command blocked (blockHook), which
 	// the command reader gets before reading the connection again.
 	pending []byte
@@ -208,7 +215,9 @@ func (c *conn) Read(p []byte) (int, error) {
 // after the command.
 func (c *conn) blockHook(w *resp.Writer) backend.BlockHook {
 	return func() (<-chan struct{}, func()) {
+		c.lockWriter()
 		w.WriteTo(c.nc)
+		c.unlockWriter()
 		gone := make(chan struct{})
 		done := make(chan struct{})
 		go func() {
@@ -303,6 +312,10 @@ func (c *conn) serve(ctx context.Context, sess backend.Session) {
 	rd := resp.NewCommandReader(c)
 	w := resp.NewWriter()
 	ctx = backend.WithBlockHook(ctx, c.blockHook(w))
+	if ps, ok := sess.(backend.PushSource); ok {
+		c.pushes = true
+		ps.SetPushHandler(c.pushHandler(w))
+	}
 	pipe, _ := sess.(backend.Pipeliner)
 	traffic, _ := sess.(backend.TrafficCounter)
 	batch := make([][][]byte, 0, 64)
@@ -335,6 +348,7 @@ func (c *conn) serve(ctx context.Context, sess backend.Session) {
 					batch = append(batch, argv)
 				}
 			}
+			c.setBusy(true)
 			switch {
 			case len(batch) == 1 || pipe == nil:
 				for _, argv := range batch {
@@ -349,13 +363,18 @@ func (c *conn) serve(ctx context.Context, sess backend.Session) {
 				continue
 			}
 			if protoErr != nil {
+				c.lockWriter()
 				w.WriteError(protoErr.Error())
 				w.WriteTo(c.nc)
+				c.unlockWriter()
 				return
 			}
 			break
 		}
+		c.lockWriter()
+		c.busy = false
 		n, err := w.WriteTo(c.nc)
+		c.unlockWriter()
 		if traffic != nil {
 			traffic.CountTraffic(in, int(n))
 		}
@@ -395,4 +414,38 @@ func clientInfo(nc net.Conn) backend.ClientInfo {
 func isLoopback(a net.Addr) bool {
 	ta, ok := a.(*net.TCPAddr)
 	return !ok || ta.IP.IsLoopback()
+}
+
+// pushHandler is the backend.PushSource handler of the connection: a push
+// joins the writer behind the replies written so far, and goes out at once
+// unless a batch is running, whose flush then carries it.
+func (c *conn) pushHandler(w *resp.Writer) func(resp.Value) {
+	return func(v resp.Value) {
+		c.wmu.Lock()
+		defer c.wmu.Unlock()
+		resp.WriteValue(w, v)
+		if !c.busy {
+			w.WriteTo(c.nc)
+		}
+	}
+}
+
+func (c *conn) setBusy(b bool) {
+	if c.pushes {
+		c.wmu.Lock()
+		c.busy = b
+		c.wmu.Unlock()
+	}
+}
+
+func (c *conn) lockWriter() {
+	if c.pushes {
+		c.wmu.Lock()
+	}
+}
+
+func (c *conn) unlockWriter() {
+	if c.pushes {
+		c.wmu.Unlock()
+	}
 }
