@@ -597,15 +597,29 @@ func (e *sessionEvents) Closed(reason error) {
 	}()
 }
 
+// redactURL returns raw for messages: its password, given as userinfo or
+// as the password= option, hidden.
 func redactURL(raw string) string {
 	u, err := url.Parse(raw)
-	if err != nil || u.User == nil {
+	if err != nil {
+		// Not a URL that parses: hide whatever may be userinfo.
+		if i := strings.Index(raw, "://"); i >= 0 {
+			if j := strings.LastIndex(raw[i+3:], "@"); j >= 0 {
+				return raw[:i+3] + "xxxxx" + raw[i+3+j:]
+			}
+		}
 		return raw
 	}
-	if _, ok := u.User.Password(); ok {
-		u.User = url.UserPassword(u.User.Username(), "xxxxx")
-	} else {
-		u.User = url.User("xxxxx")
+	if u.User != nil {
+		if _, ok := u.User.Password(); ok {
+			u.User = url.UserPassword(u.User.Username(), "xxxxx")
+		} else {
+			u.User = url.User("xxxxx")
+		}
+	}
+	if q := u.Query(); q.Has("password") {
+		q.Set("password", "xxxxx")
+		u.RawQuery = q.Encode()
 	}
 	return u.String()
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/rk-redis/rk/backend"
 	"github.com/rk-redis/rk/backend/memory"
 	"github.com/rk-redis/rk/backend/remote"
+	"github.com/rk-redis/rk/internal/connopt"
 	"github.com/rk-redis/rk/internal/server"
 	"github.com/rk-redis/rk/plugins/redis"
 )
@@ -154,7 +155,7 @@ func runProxy(ctx context.Context, opts ServeOptions, ready chan<- []net.Addr) e
 	if len(addrs) == 0 {
 		return errors.New("serve: nothing to listen on (port 0 and no unixsocket)")
 	}
-	fmt.Fprintf(os.Stderr, "rk %s proxying %s, ready to accept connections on %s\n", version, redactedURL(opts.Backend), joinAddrs(addrs))
+	fmt.Fprintf(os.Stderr, "rk %s proxying %s, ready to accept connections on %s\n", version, connopt.Redact(opts.Backend), joinAddrs(addrs))
 	if ready != nil {
 		ready <- addrs
 	}
@@ -171,13 +172,4 @@ func runProxy(ctx context.Context, opts ServeOptions, ready chan<- []net.Addr) e
 	srv.Shutdown(sctx)
 	fmt.Fprintln(os.Stderr, "rk is now ready to exit, bye bye...")
 	return nil
-}
-
-func redactedURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil || u.User == nil {
-		return raw
-	}
-	u.User = url.User("xxxxx")
-	return u.String()
 }

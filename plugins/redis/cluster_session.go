@@ -149,7 +149,11 @@ func (s *clusterSession) Do(ctx context.Context, cmds [][][]byte) (protocol.Repl
 		}
 		frame, err := s.one(ctx, argv)
 		if err != nil {
-			return protocol.Reply{}, err
+			if !s.nodeFailure(ctx, err) {
+				return protocol.Reply{}, err
+			}
+			// One node out of reach fails the command, not the session.
+			frame = nodeErrorReply(err)
 		}
 		out = append(out, frame...)
 	}
@@ -163,6 +167,29 @@ func (s *clusterSession) Do(ctx context.Context, cmds [][][]byte) (protocol.Repl
 		proto, closed = home.state()
 	}
 	return protocol.Reply{Frames: out, Proto: proto, Pushes: pushes, Closed: closed}, nil
+}
+
+// nodeFailure reports whether err is a node that could not be reached, or
+// whose connection was lost, while the session itself goes on: its home
+// connection is open and the caller did not give up.
+func (s *clusterSession) nodeFailure(ctx context.Context, err error) bool {
+	if ctx.Err() != nil || !protocol.IsCode(err, protocol.CodeUnavailable) {
+		return false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return !s.closed && s.conns[s.home()] != nil
+}
+
+// nodeErrorReply is the error reply for a node failure, as fanOut writes
+// it.
+func nodeErrorReply(err error) []byte {
+	var pe *protocol.Error
+	msg := err.Error()
+	if errors.As(err, &pe) {
+		msg = pe.Message
+	}
+	return []byte("-ERR rk: " + strings.NewReplacer("\r", " ", "\n", " ").Replace(msg) + "\r\n")
 }
 
 // send runs argv on one node (its reply dropped when skip) and returns the
