@@ -105,7 +105,7 @@ func dial(ctx context.Context, cfg *config, addr string, events protocol.Events,
 	}
 	if tc := cfg.tlsFor(addr); tc != nil {
 		tlsConn := tls.Client(nc, tc)
-		hctx, cancel := context.WithTimeout(ctx, cfg.dial)
+		hctx, cancel := cfg.dialContext(ctx)
 		err := tlsConn.HandshakeContext(hctx)
 		cancel()
 		if err != nil {
@@ -169,7 +169,7 @@ func (c *conn) handshake(ctx context.Context, cfg *config) error {
 	for i, s := range steps {
 		cmds[i] = s.argv
 	}
-	hctx, cancel := context.WithTimeout(ctx, cfg.dial)
+	hctx, cancel := cfg.dialContext(ctx)
 	defer cancel()
 	frames, _, err := c.exec(hctx, cmds, 0)
 	if err != nil {
@@ -603,4 +603,13 @@ func sysText(err error) string {
 		return "Connection timed out"
 	}
 	return err.Error()
+}
+
+// dialContext bounds a connection's set-up (TLS handshake, AUTH, HELLO) by
+// dial_timeout; 0 means no limit, as for redis-cli -t 0 and net.Dialer.
+func (cfg *config) dialContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	if cfg.dial <= 0 {
+		return context.WithCancel(ctx)
+	}
+	return context.WithTimeout(ctx, cfg.dial)
 }

@@ -398,3 +398,11 @@ func TestInterruptedCommandClosesSession(t *testing.T) {
 		t.Errorf("not a driver error: %T", err)
 	}
 }
+
+// TestDialTimeoutZero checks that dial_timeout=0 means no limit, as for
+// redis-cli -t 0, rather than a deadline that has already passed.
+func TestDialTimeoutZero(t *testing.T) {
+	addr := rktest.StartRedis(t)
+	s := newSession(t, openURL(t, "redis://"+addr+"?dial_timeout=0&protocol=3"))
+	s.must(resp.Simple("PONG"), "PING")
+}
