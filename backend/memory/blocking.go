@@ -176,6 +176,11 @@ type blockState struct {
 	wake chan struct{}
 	// aborted is set when the session ended during the wait.
 	aborted bool
+	// postponed is set when the command, run again for a ready key, was
+	// held back by CLIENT PAUSE: the client's goroutine waits for the
+	// pause to end and runs it once more (waitBlocked), as Redis turns
+	// such a client into a postponed one.
+	postponed bool
 }
 
 func (bs *blockState) writer() *resp.Writer {
@@ -480,12 +485,10 @@ func (c *client) serveBlocked() {
 	bs := c.leaveQueues()
 	c.blk.rerun = bs
 	if c.exec(bs.argv, bs.writer()) {
-		// Held back by CLIENT PAUSE: keep waiting, in the same place.
-		keys := make([][]byte, len(bs.keys))
-		for i, k := range bs.keys {
-			keys[i] = []byte(k)
-		}
-		c.blockFor(bs.entry, bs.argv, bs.out, &blockOn{kind: bs.kind, keys: keys, deadline: bs.deadline, nokey: bs.nokey, onTimeout: bs.onTimeout})
+		// Held back by CLIENT PAUSE: nothing ran. Waiting on the keys
+		// again would miss the end of the pause; the client waits for it
+		// instead (waitBlocked).
+		bs.postponed = true
 	}
 	c.blk.rerun = nil
 	if c.blk.state == nil {
@@ -552,10 +555,32 @@ func (c *client) waitBlocked(ctx context.Context, w resp.ReplyWriter) bool {
 	if bs.aborted {
 		return false
 	}
+	if bs.postponed {
+		return c.rerunPostponed(ctx, w, bs)
+	}
 	if bs.out != nil {
 		copyReplies(w, bs.out.Bytes())
 	}
 	return true
+}
+
+// rerunPostponed runs again, once CLIENT PAUSE allows it, a blocked
+// command that a ready key woke while the pause held it back; if it
+// blocks again it keeps its deadline. Like waitBlocked, it is called and
+// returns with the engine lock held, and reports false when the session
+// ended meanwhile.
+func (c *client) rerunPostponed(ctx context.Context, w resp.ReplyWriter, bs *blockState) bool {
+	bs.postponed = false
+	bs.wake = make(chan struct{})
+	c.blk.rerun = bs
+	defer func() { c.blk.rerun = nil }()
+	for c.exec(bs.argv, w) {
+		if !c.waitUnpause(ctx) {
+			return false
+		}
+	}
+	c.blk.rerun = nil
+	return c.afterCommand(ctx, w)
 }
 
 // copyReplies writes encoded replies to w: as they are when w takes raw

@@ -276,3 +276,75 @@ func TestBlockingExpiredKeyKeepsDeadline(t *testing.T) {
 		t.Errorf("BLPOP returned after %v, want about 500ms", d)
 	}
 }
+
+// What a blocked client sends while it waits is kept for later, within
+// client-query-buffer-limit: past it, the client is closed, as Redis
+// closes a client whose query buffer grows too big, rather than buffering
+// without bound.
+func TestBlockedClientQueryBufferLimit(t *testing.T) {
+	e, c := newServer(t, nil)
+	addr := rktest.Serve(t, e)
+	c.MustOK("CONFIG", "SET", "client-query-buffer-limit", "1mb")
+	b := rktest.Dial(t, addr)
+	b.Send("BLPOP", "k", "0")
+	waitBlockedClients(t, c, 1)
+	// Within the limit: kept, and run once BLPOP is served.
+	b.Send("SET", "a", "1")
+	c.Do("LPUSH", "k", "x")
+	if got := b.Read(); !rktest.Equal(got, resp.BulkStrings("k", "x")) {
+		t.Fatalf("BLPOP = %v", got)
+	}
+	if got := b.Read(); !rktest.Equal(got, resp.Simple("OK")) {
+		t.Fatalf("SET after BLPOP = %v", got)
+	}
+
+	b.Send("BLPOP", "k", "0")
+	waitBlockedClients(t, c, 1)
+	chunk := []byte("*3\r\n$3\r\nSET\r\n$1\r\nb\r\n$65536\r\n" + strings.Repeat("v", 65536) + "\r\n")
+	go func() {
+		for i := 0; i < 64; i++ { // 4 MB
+			if _, err := b.Raw().Write(chunk); err != nil {
+				return
+			}
+		}
+	}()
+	b.ExpectClosed(5 * time.Second)
+	waitBlockedClients(t, c, 0)
+	c.Must(resp.NullBulk(), "GET", "b")
+}
+
+// A blocked client whose key is made ready while CLIENT PAUSE holds back
+// its command is served once the pause ends, as in Redis (verified
+// against 7.4.1), not left waiting on a key that holds a value.
+func TestBlockingServedAfterPause(t *testing.T) {
+	e, c := newServer(t, nil)
+	addr := rktest.Serve(t, e)
+	b := rktest.Dial(t, addr)
+	b.Send("BLPOP", "k", "0")
+	waitBlockedClients(t, c, 1)
+	c.MustOK("MULTI")
+	c.Do("LPUSH", "k", "x")
+	c.Do("CLIENT", "PAUSE", "200", "WRITE")
+	c.Must(resp.Array(resp.Int(1), resp.Simple("OK")), "EXEC")
+	b.SetTimeout(3 * time.Second)
+	if got, err := b.ReadErr(); err != nil || !rktest.Equal(got, resp.BulkStrings("k", "x")) {
+		t.Fatalf("BLPOP after the pause: %v, %v", got, err)
+	}
+	c.Must(resp.Array(), "LRANGE", "k", "0", "-1")
+
+	// The same, ended by CLIENT UNPAUSE; the client's next command runs.
+	b.Send("BLPOP", "k", "0")
+	b.Send("PING")
+	waitBlockedClients(t, c, 1)
+	c.MustOK("MULTI")
+	c.Do("LPUSH", "k", "y")
+	c.Do("CLIENT", "PAUSE", "100000", "WRITE")
+	c.Must(resp.Array(resp.Int(1), resp.Simple("OK")), "EXEC")
+	c.MustOK("CLIENT", "UNPAUSE")
+	if got, err := b.ReadErr(); err != nil || !rktest.Equal(got, resp.BulkStrings("k", "y")) {
+		t.Fatalf("BLPOP after UNPAUSE: %v, %v", got, err)
+	}
+	if got := b.Read(); !rktest.Equal(got, resp.Simple("PONG")) {
+		t.Errorf("PING after BLPOP: %v", got)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rk-redis/rk/backend"
 	"github.com/rk-redis/rk/internal/command"
 	"github.com/rk-redis/rk/internal/resp"
 )
@@ -356,17 +357,28 @@ func (c *client) waitUnpause(ctx context.Context) bool {
 	c.e.stats.blockedClients.Add(1)
 	c.e.unlock()
 
+	// Like a blocked command (waitBlocked), a postponed one lets the
+	// server send the replies before it and notice a client that goes
+	// away, which Redis frees at once, dropping the command.
+	var gone <-chan struct{}
+	stop := func() {}
+	if hook := backend.BlockHookFrom(ctx); hook != nil {
+		gone, stop = hook()
+	}
 	t := time.NewTimer(time.Until(end))
 	ok := true
 	select {
 	case <-lifted:
 	case <-t.C:
+	case <-gone:
+		ok = false
 	case <-c.done:
 		ok = false
 	case <-ctx.Done():
 		ok = false
 	}
 	t.Stop()
+	stop()
 
 	c.e.lock()
 	c.opts.postponed = false

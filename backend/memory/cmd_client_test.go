@@ -1,6 +1,9 @@
 package memory_test
 
 import (
+	"bufio"
+	"io"
+	"net"
 	"regexp"
 	"strconv"
 	"strings"
@@ -731,5 +734,91 @@ func TestClientMatchesRedis(t *testing.T) {
 		if !rktest.Equal(got, want) {
 			t.Errorf("%q:\n rk    %v\n redis %v", cmd, got, want)
 		}
+	}
+}
+
+// A command held back by CLIENT PAUSE waits as a blocked command does:
+// the replies of the commands pipelined before it are sent at once, and
+// a client that goes away meanwhile is freed and its command dropped, as
+// in Redis (verified against 7.4.1).
+func TestClientPauseFlushesAndNoticesDisconnect(t *testing.T) {
+	addr := clientServer(t, memory.Options{})
+	c := rktest.Dial(t, addr)
+	w := rktest.Dial(t, addr)
+	c.MustOK("CLIENT", "PAUSE", "100000", "WRITE")
+	w.SendRaw([]byte("PING\r\nSET k v\r\nGET k\r\n"))
+	w.SetTimeout(2 * time.Second)
+	if got, err := w.ReadErr(); err != nil || !rktest.Equal(got, resp.Simple("PONG")) {
+		t.Fatalf("PING before a paused SET: got %v, %v; want PONG at once", got, err)
+	}
+	clientWaitFor(t, func() bool { return blockedClients(t, c) == 1 })
+	w.Close()
+	clientWaitFor(t, func() bool { return blockedClients(t, c) == 0 })
+	if n := len(clientLines(t, c.Do("CLIENT", "LIST"))); n != 1 {
+		t.Errorf("CLIENT LIST shows %d clients after the paused one left, want 1", n)
+	}
+	c.MustOK("CLIENT", "UNPAUSE")
+	time.Sleep(50 * time.Millisecond)
+	c.Must(resp.NullBulk(), "GET", "k")
+}
+
+// CLIENT KILL frees a client at once, also one whose replies wait for it
+// to read: the connection closes without the rest of the replies, rather
+// than staying open until the client reads them all.
+func TestClientKillSlowReader(t *testing.T) {
+	addr := clientServer(t, memory.Options{})
+	c := rktest.Dial(t, addr)
+	c.MustOK("SET", "big", strings.Repeat("x", 1<<20))
+	nc, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	const gets = 32
+	nc.Write([]byte("CLIENT ID\r\n" + strings.Repeat("GET big\r\n", gets)))
+	nc.SetReadDeadline(time.Now().Add(5 * time.Second))
+	br := bufio.NewReaderSize(nc, 64)
+	line, err := br.ReadString('\n')
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := strings.TrimSpace(strings.TrimPrefix(line, ":"))
+	time.Sleep(200 * time.Millisecond) // the server now waits to write
+	c.Must(resp.Int(1), "CLIENT", "KILL", "ID", id)
+	time.Sleep(200 * time.Millisecond)
+	nc.SetReadDeadline(time.Now().Add(20 * time.Second))
+	n, err := io.Copy(io.Discard, br)
+	if err != nil && !rktest.IsClosed(err) {
+		t.Fatalf("after %d bytes: %v", n, err)
+	}
+	if n >= gets<<20 {
+		t.Errorf("read all %d bytes of replies after CLIENT KILL: the killed client's connection stayed open", n)
+	}
+}
+
+// CLIENT LIST's cmd is the command last looked up, as Redis sets it
+// before any check: a refused command shows, an unknown one shows NULL
+// (verified against 7.4.1).
+func TestClientListCmdOfRefusedCommands(t *testing.T) {
+	addr := clientServer(t, memory.Options{})
+	c := rktest.Dial(t, addr)
+	b := rktest.Dial(t, addr)
+	id := strconv.FormatInt(b.Do("CLIENT", "ID").Int, 10)
+	cmd := func() string {
+		return clientField(t, clientLines(t, c.Do("CLIENT", "LIST", "ID", id))[0], "cmd")
+	}
+	b.Do("GET", "k")
+	b.MustErr("ERR wrong number of arguments for 'set' command", "SET", "k")
+	if got := cmd(); got != "set" {
+		t.Errorf("after an arity error: cmd=%s, want set", got)
+	}
+	b.Do("NOSUCH", "x")
+	if got := cmd(); got != "NULL" {
+		t.Errorf("after an unknown command: cmd=%s, want NULL", got)
+	}
+	b.Do("GET", "k")
+	b.Do("CLIENT", "NOSUCH")
+	if got := cmd(); got != "NULL" {
+		t.Errorf("after an unknown subcommand: cmd=%s, want NULL", got)
 	}
 }

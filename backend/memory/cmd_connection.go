@@ -102,18 +102,15 @@ func cmdHello(c *client, argv [][]byte, w resp.ReplyWriter) error {
 		}
 		proto = n
 	}
-	var setName []byte
-	authed := false
+	// Every option is read before AUTH applies (the last one given), as
+	// in Redis: a HELLO refused for a bad option authenticates no one.
+	var setName, user, pass []byte
+	auth := false
 	for i := 2; i < len(argv); i++ {
 		more := len(argv) - i - 1
 		switch opt := strings.ToLower(string(argv[i])); {
 		case opt == "auth" && more >= 2:
-			if !c.checkPassword(argv[i+1], argv[i+2]) {
-				return resp.ErrWrongPass
-			}
-			c.authenticated.Store(true)
-			c.user = string(argv[i+1])
-			authed = true
+			user, pass, auth = argv[i+1], argv[i+2], true
 			i += 2
 		case opt == "setname" && more >= 1:
 			if err := validClientName(argv[i+1]); err != nil {
@@ -125,7 +122,13 @@ func cmdHello(c *client, argv [][]byte, w resp.ReplyWriter) error {
 			return resp.Error("ERR Syntax error in HELLO option '" + string(argv[i]) + "'")
 		}
 	}
-	_ = authed
+	if auth {
+		if !c.checkPassword(user, pass) {
+			return resp.ErrWrongPass
+		}
+		c.authenticated.Store(true)
+		c.user = string(user)
+	}
 	if !c.authenticated.Load() {
 		return resp.Error("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time")
 	}

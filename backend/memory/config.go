@@ -1160,6 +1160,19 @@ func (e *Engine) ProtoMaxBulkLen() int64 {
 	return n
 }
 
+// ClientQueryBufferLimit returns client-query-buffer-limit without taking
+// the engine lock, for the network server.
+func (e *Engine) ClientQueryBufferLimit() int64 {
+	if n := e.stats.queryBufLimit.Load(); n != 0 {
+		return n
+	}
+	e.mu.Lock()
+	n := e.cfg.clientQueryBufferLimit
+	e.mu.Unlock()
+	e.stats.queryBufLimit.Store(n)
+	return n
+}
+
 // SetListener installs the function that applies CONFIG SET port and
 // CONFIG SET bind at run time: it is called, under the engine lock, with
 // the new addresses and port and returns an error if the server could not
@@ -1228,6 +1241,7 @@ func (e *Engine) configSet(pairs [][]byte, local bool) error {
 		}
 	}
 	e.stats.protoMaxBulkLen.Store(e.cfg.protoMaxBulkLen)
+	e.stats.queryBufLimit.Store(e.cfg.clientQueryBufferLimit)
 	return nil
 }
 

@@ -90,6 +90,9 @@ func (c *client) exec(argv [][]byte, w resp.ReplyWriter) (postponed bool) {
 		return false
 	}
 	spec, err := e.table.Lookup(argv)
+	// Redis records the command looked up before any check (nil when
+	// unknown), for CLIENT LIST's cmd.
+	c.lastCmd = spec
 	var entry *cmdEntry
 	if spec != nil {
 		entry = e.commands[spec.ID]
@@ -103,7 +106,6 @@ func (c *client) exec(argv [][]byte, w resp.ReplyWriter) (postponed bool) {
 		c.reject(entry, argv, err, w)
 		return false
 	}
-	c.lastCmd = spec
 	if spec.Flags.Has(command.Protected) {
 		if err := c.protectedAllowed(spec); err != nil {
 			c.reject(entry, argv, err, w)

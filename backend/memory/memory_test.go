@@ -85,3 +85,25 @@ func TestRequirepass(t *testing.T) {
 	c.MustOK("AUTH", "s3cret")
 	c.Must(resp.NullBulk(), "GET", "k")
 }
+
+// HELLO reads all its options before it authenticates, as Redis does: a
+// HELLO refused for a bad option or client name leaves the client
+// unauthenticated, and of several AUTH options the last one counts
+// (verified against 7.4.1).
+func TestHelloAuthenticatesLast(t *testing.T) {
+	_, c := newServer(t, map[string]string{"requirepass": "pw"})
+	c.MustErr("ERR Client names cannot contain spaces, newlines or special characters.",
+		"HELLO", "3", "AUTH", "default", "pw", "SETNAME", "a b")
+	c.MustErr("NOAUTH Authentication required.", "PING")
+	c.MustErr("ERR Syntax error in HELLO option 'BOGUS'", "HELLO", "2", "AUTH", "default", "pw", "BOGUS")
+	c.MustErr("NOAUTH Authentication required.", "PING")
+	c.MustErr("ERR Client names cannot contain spaces, newlines or special characters.",
+		"HELLO", "2", "AUTH", "default", "wrong", "SETNAME", "a b")
+	c.MustErr("WRONGPASS invalid username-password pair or user is disabled.",
+		"HELLO", "2", "AUTH", "default", "pw", "AUTH", "default", "wrong")
+	c.MustErr("NOAUTH Authentication required.", "PING")
+	if v := c.Do("HELLO", "2", "AUTH", "default", "wrong", "AUTH", "default", "pw"); v.IsError() {
+		t.Fatalf("HELLO with a good last AUTH: %v", v)
+	}
+	c.Must(resp.Simple("PONG"), "PING")
+}

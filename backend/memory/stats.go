@@ -61,6 +61,9 @@ type stats struct {
 	// protoMaxBulkLen mirrors the parameter for ProtoMaxBulkLen; 0 until
 	// first read.
 	protoMaxBulkLen atomic.Int64
+	// queryBufLimit likewise mirrors client-query-buffer-limit for
+	// ClientQueryBufferLimit.
+	queryBufLimit atomic.Int64
 
 	// evictedKeys counts keys removed by maxmemory eviction.
 	evictedKeys int64

@@ -119,10 +119,11 @@ func runServe(ctx context.Context, opts ServeOptions, ready chan<- []net.Addr) e
 
 	bindExplicit := opts.Config["bind"] != ""
 	srv := &server.Server{
-		Backend:    eng,
-		Protected:  func() bool { return !bindExplicit && eng.ProtectedMode() },
-		MaxBulkLen: eng.ProtoMaxBulkLen,
-		ErrorLog:   log.New(os.Stderr, "rk: ", log.LstdFlags),
+		Backend:     eng,
+		Protected:   func() bool { return !bindExplicit && eng.ProtectedMode() },
+		MaxBulkLen:  eng.ProtoMaxBulkLen,
+		MaxQueryBuf: eng.ClientQueryBufferLimit,
+		ErrorLog:    log.New(os.Stderr, "rk: ", log.LstdFlags),
 	}
 	port, _ := strconv.Atoi(eng.ConfigValue("port"))
 	ls, err := openListeners(srv, eng.ConfigValue("bind"), port, eng.ConfigValue("unixsocket"), eng.ConfigValue("unixsocketperm"))

@@ -39,6 +39,9 @@ func Serve(t testing.TB, b backend.Backend) string {
 	if m, ok := b.(interface{ ProtoMaxBulkLen() int64 }); ok {
 		srv.MaxBulkLen = m.ProtoMaxBulkLen
 	}
+	if m, ok := b.(interface{ ClientQueryBufferLimit() int64 }); ok {
+		srv.MaxQueryBuf = m.ClientQueryBufferLimit
+	}
 	if m, ok := b.(interface{ SetListenPort(net.Addr) }); ok {
 		m.SetListenPort(l.Addr())
 	}

@@ -60,6 +60,10 @@ type Server struct {
 	Protected func() bool
 	// MaxBulkLen reports proto-max-bulk-len; nil means the default.
 	MaxBulkLen func() int64
+	// MaxQueryBuf reports client-query-buffer-limit, which bounds what a
+	// client may send while its command waits (blockHook); nil means the
+	// default, 1 GB. An unauthenticated client is held to 1 MB.
+	MaxQueryBuf func() int64
 	// ErrorLog receives accept and connection errors; nil means the
 	// standard logger.
 	ErrorLog *log.Logger
@@ -195,6 +199,42 @@ type conn struct {
 	pending []byte
 	// unwatching is set while blockHook's stop ends the watch.
 	unwatching atomic.Bool
+	// sess is the connection's session, set by serve.
+	sess backend.Session
+	// batch is batchIdle, batchRunning while a batch runs, or batchFinal
+	// once the session ended during one (see ended).
+	batch atomic.Int32
+}
+
+const (
+	batchIdle = iota
+	batchRunning
+	batchFinal
+)
+
+// ended is called when the session is ended from outside (CLIENT KILL,
+// SHUTDOWN) or by its own command (QUIT). A session ended while a batch
+// runs gets that batch's replies written, then closes; one ended between
+// batches is freed at once, as Redis frees a killed client: a write
+// waiting for a client that does not read is abandoned.
+func (c *conn) ended() {
+	c.interrupt()
+	if c.batch.CompareAndSwap(batchRunning, batchFinal) || c.batch.Load() == batchFinal {
+		return
+	}
+	c.nc.SetWriteDeadline(time.Unix(1, 0))
+}
+
+// batchDone ends the running batch; if the session ended meanwhile, the
+// batch's replies are the last ones and are written in full.
+func (c *conn) batchDone(sess backend.Session) {
+	select {
+	case <-sess.Done():
+		c.batch.Store(batchFinal)
+		return
+	default:
+	}
+	c.batch.CompareAndSwap(batchRunning, batchIdle)
 }
 
 // Read is the command reader's source: bytes kept while a command
@@ -203,6 +243,9 @@ func (c *conn) Read(p []byte) (int, error) {
 	if len(c.pending) > 0 {
 		n := copy(p, c.pending)
 		c.pending = c.pending[n:]
+		if len(c.pending) == 0 {
+			c.pending = nil // let a big buffer go
+		}
 		return n, nil
 	}
 	return c.nc.Read(p)
@@ -215,9 +258,17 @@ func (c *conn) Read(p []byte) (int, error) {
 // after the command.
 func (c *conn) blockHook(w *resp.Writer) backend.BlockHook {
 	return func() (<-chan struct{}, func()) {
-		c.lockWriter()
-		w.WriteTo(c.nc)
-		c.unlockWriter()
+		// The replies sent here are not those of a command in flight: a
+		// session ended meanwhile abandons them (see ended).
+		if c.batch.CompareAndSwap(batchRunning, batchIdle) {
+			c.lockWriter()
+			w.WriteTo(c.nc)
+			c.unlockWriter()
+			c.batch.CompareAndSwap(batchIdle, batchRunning)
+		} else {
+			c.nc.SetWriteDeadline(time.Unix(1, 0)) // ended from outside
+		}
+		limit := c.queryLimit()
 		gone := make(chan struct{})
 		done := make(chan struct{})
 		go func() {
@@ -226,6 +277,15 @@ func (c *conn) blockHook(w *resp.Writer) backend.BlockHook {
 			for {
 				n, err := c.nc.Read(buf[:])
 				c.pending = append(c.pending, buf[:n]...)
+				if int64(len(c.pending)) > limit {
+					// As Redis does, close a client whose query buffer
+					// outgrows the limit.
+					c.s.logf("server: closing client that reached max query buffer length: %s", c.nc.RemoteAddr())
+					c.pending = nil
+					c.stopped.Store(true)
+					close(gone)
+					return
+				}
 				if err != nil {
 					var ne net.Error
 					if errors.As(err, &ne) && ne.Timeout() && c.unwatching.Load() && !c.stopped.Load() {
@@ -247,6 +307,24 @@ func (c *conn) blockHook(w *resp.Writer) backend.BlockHook {
 		}
 	}
 }
+
+// queryLimit is what the client may have sent but not had run yet:
+// client-query-buffer-limit, and at most 1 MB before it authenticates.
+func (c *conn) queryLimit() int64 {
+	limit := int64(defaultMaxQueryBuf)
+	if c.s.MaxQueryBuf != nil {
+		limit = c.s.MaxQueryBuf()
+	}
+	if c.sess.AuthRequired() {
+		limit = min(limit, unauthMaxQueryBuf)
+	}
+	return limit
+}
+
+const (
+	defaultMaxQueryBuf = 1 << 30
+	unauthMaxQueryBuf  = 1 << 20
+)
 
 // interrupt makes the connection's goroutine stop at its next read: the
 // command in flight completes and its reply is written first.
@@ -300,7 +378,7 @@ func (s *Server) serveConn(nc net.Conn) {
 	go func() {
 		select {
 		case <-sess.Done():
-			c.interrupt()
+			c.ended()
 		case <-stopWatch:
 		}
 	}()
@@ -309,6 +387,7 @@ func (s *Server) serveConn(nc net.Conn) {
 }
 
 func (c *conn) serve(ctx context.Context, sess backend.Session) {
+	c.sess = sess
 	rd := resp.NewCommandReader(c)
 	w := resp.NewWriter()
 	ctx = backend.WithBlockHook(ctx, c.blockHook(w))
@@ -349,6 +428,7 @@ func (c *conn) serve(ctx context.Context, sess backend.Session) {
 				}
 			}
 			c.setBusy(true)
+			c.batch.Store(batchRunning)
 			switch {
 			case len(batch) == 1 || pipe == nil:
 				for _, argv := range batch {
@@ -357,6 +437,7 @@ func (c *conn) serve(ctx context.Context, sess backend.Session) {
 			case len(batch) > 1:
 				pipe.DoPipeline(ctx, batch, w)
 			}
+			c.batchDone(sess)
 			if protoErr != nil && authRequired && len(batch) > 0 && isUnauthLimit(protoErr) && !sess.AuthRequired() {
 				// The batch authenticated the client: parse the rest
 				// with the normal limits.
