@@ -264,6 +264,8 @@ type Session struct {
 	pushes    []push // out-of-band frames not yet delivered
 	pushBytes int
 	pushSeq   uint64 // pushes received so far
+	written   uint64 // reply frames handed on so far
+	busy      bool   // a call is in flight
 	handler   func(resp.Value)
 	err       error // why the session ended
 	deliverMu sync.Mutex
@@ -275,8 +277,12 @@ type Session struct {
 
 type push struct {
 	seq   uint64
+	after uint64 // reply frames that preceded it on the wire
 	frame []byte
 }
+
+// noLimit as deliverLocked's upTo or replies lifts that bound.
+const noLimit = ^uint64(0)
 
 var (
 	_ backend.Session   = (*Session)(nil)
@@ -309,6 +315,10 @@ func (s *Session) run(ctx context.Context, cmds [][][]byte, w resp.ReplyWriter) 
 		cctx, cancel = context.WithCancel(ctx)
 	}
 	finish := watchClient(ctx, cancel)
+	s.mu.Lock()
+	s.busy = true
+	s.mu.Unlock()
+	defer s.idle()
 	var r protocol.Reply
 	err := s.b.watch(cctx, func(ctx context.Context) error {
 		var err error
@@ -326,7 +336,7 @@ func (s *Session) run(ctx context.Context, cmds [][][]byte, w resp.ReplyWriter) 
 		// no reply, as from a server; any other failure is explained.
 		if !protocol.IsCode(err, protocol.CodeClosed) {
 			s.deliverMu.Lock()
-			s.deliverLocked(w, ^uint64(0))
+			s.deliverLocked(w, noLimit, noLimit)
 			w.WriteError("ERR " + oneLine(err.Error()))
 			s.deliverMu.Unlock()
 		}
@@ -335,15 +345,132 @@ func (s *Session) run(ctx context.Context, cmds [][][]byte, w resp.ReplyWriter) 
 	}
 	cancel()
 	s.deliverMu.Lock()
-	s.deliverLocked(w, r.Pushes)
-	if r.Proto != 0 && r.Proto != w.Proto() {
-		w.SetProto(r.Proto)
-	}
-	writeFrames(w, r.Frames)
+	s.writeReply(w, r)
 	s.deliverMu.Unlock()
 	if r.Closed {
 		s.end(nil)
 	}
+}
+
+// writeReply writes a batch's replies to w, with the pushes that preceded
+// each of them on the wire just before it: a push goes before the batch's
+// last reply if its sequence number is at most r.Pushes, and before an
+// earlier reply if, besides, the driver says enough replies came before
+// it (protocol.OrderedEvents). Pushes that followed the last reply stay
+// queued, for the push handler or the next Do. Called with deliverMu held.
+func (s *Session) writeReply(w resp.ReplyWriter, r protocol.Reply) {
+	frames := r.Frames
+	for first := true; ; first = false {
+		// Every push with a sequence number up to r.Pushes is queued by
+		// now (the client waits for them): once none is left, the rest of
+		// the replies go in one write.
+		s.mu.Lock()
+		base := s.written
+		held := len(s.pushes) > 0 && s.pushes[0].seq <= r.Pushes
+		s.mu.Unlock()
+		n, count := len(frames), uint64(0)
+		if held {
+			n, count = frameLen(frames), 1
+			if n == len(frames) {
+				s.deliverLocked(w, r.Pushes, noLimit)
+			} else {
+				s.deliverLocked(w, r.Pushes, base)
+			}
+		} else {
+			count = countFrames(frames)
+		}
+		if first && r.Proto != 0 && r.Proto != w.Proto() {
+			w.SetProto(r.Proto)
+		}
+		writeFrames(w, frames[:n])
+		frames = frames[n:]
+		s.mu.Lock()
+		s.written += count
+		s.mu.Unlock()
+		if len(frames) == 0 {
+			return
+		}
+	}
+}
+
+// countFrames counts the RESP frames in b.
+func countFrames(b []byte) uint64 {
+	var n uint64
+	for len(b) > 0 {
+		b = b[frameLen(b):]
+		n++
+	}
+	return n
+}
+
+// idle ends a call: pushes held for replies it was to bring go out now,
+// whether they came or not (a plugin that miscounts, a call that failed),
+// so that nothing waits for a reply that will never be written.
+func (s *Session) idle() {
+	s.mu.Lock()
+	s.busy = false
+	h := s.handler
+	s.mu.Unlock()
+	if h != nil {
+		s.kick()
+	}
+}
+
+// frameLen returns the length of the RESP frame at the start of b, or
+// len(b) when b does not start with a whole frame.
+func frameLen(b []byte) int {
+	n, ok := frameEnd(b, 0, 0)
+	if !ok {
+		return len(b)
+	}
+	return n
+}
+
+func frameEnd(b []byte, pos, depth int) (int, bool) {
+	if depth > 1000 || pos >= len(b) {
+		return 0, false
+	}
+	eol := bytes.Index(b[pos:], []byte("\r\n"))
+	if eol < 1 {
+		return 0, false
+	}
+	line := b[pos+1 : pos+eol]
+	next := pos + eol + 2
+	switch b[pos] {
+	case '+', '-', ':', '_', ',', '#', '(':
+		return next, true
+	case '$', '!', '=':
+		n, ok := resp.ParseInt(line)
+		if !ok || n < -1 {
+			return 0, false
+		}
+		if n < 0 {
+			return next, true
+		}
+		if int64(len(b)-next) < n+2 {
+			return 0, false
+		}
+		return next + int(n) + 2, true
+	case '*', '~', '>', '%', '|':
+		n, ok := resp.ParseInt(line)
+		if !ok || n < -1 {
+			return 0, false
+		}
+		if b[pos] == '%' || b[pos] == '|' {
+			n *= 2
+		}
+		for ; n > 0; n-- {
+			if next, ok = frameEnd(b, next, depth+1); !ok {
+				return 0, false
+			}
+		}
+		if b[pos] == '|' {
+			// An attribute belongs to the reply that follows it.
+			return frameEnd(b, next, depth)
+		}
+		return next, true
+	}
+	return 0, false
 }
 
 // blockAfter is how long a call runs before the session lets the server
@@ -480,7 +607,9 @@ func (s *Session) end(err error) {
 // messages, MONITOR lines, invalidations) to h, in order, from a goroutine
 // of its own, instead of writing them before the next reply. Every push that
 // came before a reply on the wire is handed to h before Do writes that
-// reply. h must not block for long; nil restores the default.
+// reply, and one that came after it (for a driver that says so,
+// protocol.OrderedEvents) after Do wrote it. h must not block for long;
+// nil restores the default.
 func (s *Session) SetPushHandler(h func(resp.Value)) {
 	s.mu.Lock()
 	first := s.handler == nil && h != nil
@@ -512,22 +641,27 @@ func (s *Session) pushLoop() {
 		if h == nil {
 			return
 		}
-		s.deliver(nil, ^uint64(0))
+		// Pushes that followed a reply not written yet wait for it while
+		// a call is in flight; with none in flight, all go out at once.
+		s.deliverMu.Lock()
+		s.mu.Lock()
+		replies := noLimit
+		if s.busy {
+			replies = s.written
+		}
+		s.mu.Unlock()
+		s.deliverLocked(nil, noLimit, replies)
+		s.deliverMu.Unlock()
 	}
 }
 
-// deliver hands the queued pushes up to seq to the handler, or writes them
-// to w when there is none (w nil: keep them).
-func (s *Session) deliver(w resp.ReplyWriter, upTo uint64) {
-	s.deliverMu.Lock()
-	defer s.deliverMu.Unlock()
-	s.deliverLocked(w, upTo)
-}
-
-// deliverLocked is deliver for a caller that holds deliverMu: Do holds it
-// from its pushes through its reply, so that a handler never runs while Do
-// writes (backend.PushSource).
-func (s *Session) deliverLocked(w resp.ReplyWriter, upTo uint64) {
+// deliverLocked hands the queued pushes to the handler, or writes them to
+// w when there is none (w nil: keep them): the longest run from the head of
+// the queue of pushes whose sequence number is at most upTo and that
+// followed at most replies reply frames. The caller holds deliverMu: Do
+// holds it from its pushes through its reply, so that a handler never runs
+// while Do writes (backend.PushSource).
+func (s *Session) deliverLocked(w resp.ReplyWriter, upTo, replies uint64) {
 	s.mu.Lock()
 	h := s.handler
 	if h == nil && w == nil {
@@ -535,7 +669,7 @@ func (s *Session) deliverLocked(w resp.ReplyWriter, upTo uint64) {
 		return
 	}
 	n := 0
-	for n < len(s.pushes) && s.pushes[n].seq <= upTo {
+	for n < len(s.pushes) && s.pushes[n].seq <= upTo && s.pushes[n].after <= replies {
 		n++
 	}
 	batch := s.pushes[:n:n]
@@ -558,14 +692,18 @@ func (s *Session) deliverLocked(w resp.ReplyWriter, upTo uint64) {
 // sessionEvents receives a session's events from the driver.
 type sessionEvents Session
 
-func (e *sessionEvents) Push(frame []byte) uint64 {
+var _ protocol.OrderedEvents = (*sessionEvents)(nil)
+
+func (e *sessionEvents) Push(frame []byte) uint64 { return e.PushAfter(frame, 0) }
+
+func (e *sessionEvents) PushAfter(frame []byte, replies uint64) uint64 {
 	s := (*Session)(e)
 	s.mu.Lock()
 	s.pushSeq++
 	seq := s.pushSeq
 	over := s.pushBytes+len(frame) > s.b.opts.PushLimit
 	if !over {
-		s.pushes = append(s.pushes, push{seq: seq, frame: append([]byte(nil), frame...)})
+		s.pushes = append(s.pushes, push{seq: seq, after: replies, frame: append([]byte(nil), frame...)})
 		s.pushBytes += len(frame)
 	}
 	hasHandler := s.handler != nil

@@ -14,8 +14,9 @@ import (
 
 // Client is the host's view of a plugin: a Driver whose calls go over gRPC.
 // The Events a host passes to OpenSession receive the session's
-// out-of-band frames from the backend's event stream; their Push return
-// value is ignored on this side. Do returns only after every out-of-band
+// out-of-band frames from the backend's event stream, through PushAfter
+// when they implement OrderedEvents; the return value is ignored on this
+// side. Do returns only after every out-of-band
 // frame that preceded its replies has been pushed.
 type Client struct {
 	conn *grpc.ClientConn
@@ -128,7 +129,7 @@ func (b *cliBackend) readEvents(stream pb.Driver_EventsClient) {
 			s.end(errors.New(ev.Reason))
 			continue
 		}
-		s.events.Push(ev.Frame)
+		PushAfter(s.events, ev.Frame, ev.RepliesBefore)
 		s.mu.Lock()
 		s.delivered = ev.Seq
 		close(s.wake)

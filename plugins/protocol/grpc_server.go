@@ -64,6 +64,8 @@ type srvBackend struct {
 	q  eventQueue
 }
 
+var _ OrderedEvents = (*srvSession)(nil)
+
 type srvSession struct {
 	id      uint64
 	backend *srvBackend
@@ -239,14 +241,17 @@ func (g *server) Events(req *pb.EventsRequest, stream pb.Driver_EventsServer) er
 }
 
 // Push implements Events for the driver's session.
-func (s *srvSession) Push(frame []byte) uint64 {
+func (s *srvSession) Push(frame []byte) uint64 { return s.PushAfter(frame, 0) }
+
+// PushAfter implements OrderedEvents for the driver's session.
+func (s *srvSession) PushAfter(frame []byte, replies uint64) uint64 {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
 		return s.seq
 	}
 	s.seq++
-	ev := &pb.Event{Session: s.id, Seq: s.seq, Frame: append([]byte(nil), frame...)}
+	ev := &pb.Event{Session: s.id, Seq: s.seq, Frame: append([]byte(nil), frame...), RepliesBefore: replies}
 	if !s.backend.q.put(ev) {
 		s.closed = true
 		s.backend.q.force(&pb.Event{Session: s.id, Closed: true,

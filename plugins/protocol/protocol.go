@@ -30,10 +30,11 @@
 //     exactly as the server encoded them; Redis error replies are frames too
 //     and keep their text.
 //  4. Out-of-band data (pub/sub messages, MONITOR lines, invalidations) is
-//     handed to [Events.Push] in wire order, and a session that ends on its
-//     own is reported with [Events.Closed]. The host receives them over a
-//     server-streaming RPC, and delivers every push that preceded a reply
-//     before the reply itself (see [Reply.Pushes]).
+//     handed to [Events.Push] (or [PushAfter]) in wire order, and a session
+//     that ends on its own is reported with [Events.Closed]. The host
+//     receives them over a server-streaming RPC, delivers every push that
+//     preceded a reply before the reply itself (see [Reply.Pushes]), and
+//     every push that followed a reply after it (see [OrderedEvents]).
 //  5. rk closes sessions, then the backend, then stops the plugin. A plugin
 //     whose parent goes away exits by itself.
 //
@@ -139,12 +140,40 @@ type Reply struct {
 
 // Events receives a session's out-of-band data. Its methods may be called
 // from any goroutine, must be called in wire order, and do not block.
+//
+// The Events rk passes to OpenSession also implement [OrderedEvents]; a
+// driver that can count its replies should push with [PushAfter].
 type Events interface {
 	// Push hands over one out-of-band RESP frame. It returns the frame's
 	// sequence number (1, 2, ... per session) for Reply.Pushes. The frame
-	// may be reused once Push returns.
+	// may be reused once Push returns. Push(frame) is PushAfter(frame, 0).
 	Push(frame []byte) uint64
 	// Closed reports that the session ended on its own: the connection was
 	// lost or the server closed it (CLIENT KILL). It is called at most once.
 	Closed(reason error)
+}
+
+// OrderedEvents is Events that also learn where an out-of-band frame stood
+// among the session's replies.
+type OrderedEvents interface {
+	Events
+	// PushAfter is Push for a frame that came, on the wire, after the
+	// session's first replies reply frames: the frames of Reply.Frames,
+	// counted over every batch the session has returned or is returning
+	// (frames read for the driver's own use, such as a connection
+	// handshake, do not count). The host holds the frame until it has
+	// handed on that many replies, so a push that followed a reply is never
+	// seen before it; it releases the frame anyway when the batch in
+	// flight ends. 0 means no constraint, as with Push.
+	PushAfter(frame []byte, replies uint64) uint64
+}
+
+// PushAfter hands frame to e with the number of reply frames that preceded
+// it on the wire: with e.PushAfter when e implements [OrderedEvents], else
+// with e.Push.
+func PushAfter(e Events, frame []byte, replies uint64) uint64 {
+	if oe, ok := e.(OrderedEvents); ok {
+		return oe.PushAfter(frame, replies)
+	}
+	return e.Push(frame)
 }

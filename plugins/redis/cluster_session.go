@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/rk-redis/rk/plugins/protocol"
@@ -36,6 +37,47 @@ type clusterSession struct {
 	multiPending bool
 	pin          string
 	pushes       uint64
+	order        replyOrder
+}
+
+// replyOrder counts a cluster session's replies for the out-of-band frames
+// its connections read (protocol.PushAfter). The session runs one command
+// at a time; a frame read on a connection after that connection answered
+// the command in flight counts that command's frames read there as
+// preceding it (for a command whose replies rk combines, possibly more
+// than the one frame it returns: the push then waits a little longer,
+// never less).
+type replyOrder struct {
+	gen atomic.Uint64 // the command in flight, numbered from 1
+
+	mu       sync.Mutex
+	cur      uint64 // the command in flight, 0 between commands
+	produced uint64 // reply frames of the finished commands
+}
+
+func (o *replyOrder) begin() {
+	o.mu.Lock()
+	o.cur = o.gen.Add(1)
+	o.mu.Unlock()
+}
+
+func (o *replyOrder) end(frames []byte) {
+	n := countFrames(frames)
+	o.mu.Lock()
+	o.produced += n
+	o.cur = 0
+	o.mu.Unlock()
+}
+
+// stamp is the number of replies before an out-of-band frame read on c;
+// called with c.mu held.
+func (o *replyOrder) stamp(c *conn) uint64 {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.cur != 0 && c.replyGen == o.cur {
+		return o.produced + c.genFrames
+	}
+	return o.produced
 }
 
 var errSessionClosed = protocol.Errorf(protocol.CodeClosed, "session closed")
@@ -68,7 +110,7 @@ func (s *clusterSession) conn(ctx context.Context, addr string) (*conn, error) {
 	replay := append([][][]byte(nil), s.replay...)
 	s.mu.Unlock()
 	var c *conn
-	c, err := dial(ctx, s.b.cfg, addr, s.events, func(err error) { s.lost(addr, c, err) })
+	c, err := dial(ctx, s.b.cfg, addr, s.events, &s.order, func(err error) { s.lost(addr, c, err) })
 	if err != nil {
 		return nil, err
 	}
@@ -147,15 +189,18 @@ func (s *clusterSession) Do(ctx context.Context, cmds [][][]byte) (protocol.Repl
 		if len(argv) == 0 {
 			continue
 		}
+		s.order.begin()
 		frame, err := s.one(ctx, argv)
 		if err != nil {
 			if !s.nodeFailure(ctx, err) {
+				s.order.end(nil)
 				return protocol.Reply{}, err
 			}
 			// One node out of reach fails the command, not the session.
 			frame = nodeErrorReply(err)
 		}
 		out = append(out, frame...)
+		s.order.end(frame)
 	}
 	proto, closed := 2, true
 	s.mu.Lock()

@@ -54,6 +54,16 @@ type conn struct {
 	subCount   int64 // channels + patterns, as the server last reported
 	shardCount int64
 	lastPush   uint64
+	// replies counts the reply frames read for the owner (not dropped, not
+	// the handshake's): an out-of-band frame is pushed with the count so
+	// far (protocol.PushAfter), or, on a cluster session's connection,
+	// with the session's count (order).
+	replies uint64
+	order   *replyOrder
+	// The cluster command that the last reply frame read answered, and
+	// how many of its frames were read here.
+	replyGen   uint64
+	genFrames  uint64
 	quitting   bool
 	err        error // why the connection ended
 	ownerClose bool
@@ -94,7 +104,7 @@ var errConnClosed = errors.New("connection closed")
 // AUTH, SELECT, CLIENT SETNAME, as the URL asks. It sends nothing else, so
 // it also works against a server that is busy running a script (HELLO and
 // AUTH are allowed then).
-func dial(ctx context.Context, cfg *config, addr string, events protocol.Events, onClose func(error)) (*conn, error) {
+func dial(ctx context.Context, cfg *config, addr string, events protocol.Events, order *replyOrder, onClose func(error)) (*conn, error) {
 	d := net.Dialer{Timeout: cfg.dial, KeepAlive: 15 * time.Second}
 	nc, err := d.DialContext(ctx, cfg.network, addr)
 	if err != nil {
@@ -120,6 +130,7 @@ func dial(ctx context.Context, cfg *config, addr string, events protocol.Events,
 		bw:      bufio.NewWriterSize(nc, 16*1024),
 		br:      bufio.NewReaderSize(nc, 32*1024),
 		events:  events,
+		order:   order,
 		onClose: onClose,
 		proto:   2,
 		done:    make(chan struct{}),
@@ -129,6 +140,9 @@ func dial(ctx context.Context, cfg *config, addr string, events protocol.Events,
 		c.close()
 		return nil, err
 	}
+	c.mu.Lock()
+	c.replies = 0 // the handshake's replies are not the session's
+	c.mu.Unlock()
 	return c, nil
 }
 
@@ -473,6 +487,13 @@ func (c *conn) route(frame []byte) {
 	c.observe(head, frame)
 	if !head.discard {
 		head.b.frames = append(head.b.frames, frame...)
+		c.replies++
+		if c.order != nil {
+			if g := c.order.gen.Load(); g != c.replyGen {
+				c.replyGen, c.genFrames = g, 0
+			}
+			c.genFrames++
+		}
 	}
 	head.want--
 	if head.kind == kindSubscribe && !confirmation {
@@ -490,10 +511,17 @@ func (c *conn) route(frame []byte) {
 	}
 }
 
+// push hands an out-of-band frame to the session's events, with the number
+// of the session's replies that preceded it. Called with mu held.
 func (c *conn) push(frame []byte) {
-	if c.events != nil {
-		c.lastPush = c.events.Push(frame)
+	if c.events == nil {
+		return
 	}
+	replies := c.replies
+	if c.order != nil {
+		replies = c.order.stamp(c)
+	}
+	c.lastPush = protocol.PushAfter(c.events, frame, replies)
 }
 
 func (c *conn) countSubs(kind string, count int64, ok bool) {

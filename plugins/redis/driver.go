@@ -54,7 +54,7 @@ type standalone struct {
 
 func (b *standalone) OpenSession(ctx context.Context, _ protocol.ClientInfo, events protocol.Events) (protocol.Session, error) {
 	s := &session{events: events, set: &b.sessions}
-	c, err := dial(ctx, b.cfg, b.cfg.addrs[0], events, s.lost)
+	c, err := dial(ctx, b.cfg, b.cfg.addrs[0], events, nil, s.lost)
 	if err != nil {
 		return nil, err
 	}

@@ -20,6 +20,20 @@ const (
 
 var errFrame = errors.New("malformed RESP frame from server")
 
+// countFrames counts the frames of a concatenation.
+func countFrames(frames []byte) uint64 {
+	r := bufio.NewReader(bytes.NewReader(frames))
+	var buf []byte
+	var n uint64
+	for {
+		var err error
+		if buf, err = readFrame(r, buf[:0]); err != nil {
+			return n
+		}
+		n++
+	}
+}
+
 // readFrame appends one complete frame from r to dst.
 func readFrame(r *bufio.Reader, dst []byte) ([]byte, error) {
 	return readFrameDepth(r, dst, 0)

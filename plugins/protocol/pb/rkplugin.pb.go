@@ -830,8 +830,15 @@ type Event struct {
 	Frame []byte `protobuf:"bytes,3,opt,name=frame,proto3" json:"frame,omitempty"`
 	// closed reports that the session ended on its own (connection lost,
 	// CLIENT KILL); reason says why.
-	Closed        bool   `protobuf:"varint,4,opt,name=closed,proto3" json:"closed,omitempty"`
-	Reason        string `protobuf:"bytes,5,opt,name=reason,proto3" json:"reason,omitempty"`
+	Closed bool   `protobuf:"varint,4,opt,name=closed,proto3" json:"closed,omitempty"`
+	Reason string `protobuf:"bytes,5,opt,name=reason,proto3" json:"reason,omitempty"`
+	// replies_before is how many reply frames the session had produced
+	// (frames of DoResponse.replies, counted over all its batches) before
+	// this frame on the wire. The host holds the event until it has handed
+	// on that many replies, so an out-of-band frame that followed a reply is
+	// never seen before it; it releases the event anyway once the batch in
+	// flight has ended. 0 (a plugin that does not count) means no constraint.
+	RepliesBefore uint64 `protobuf:"varint,6,opt,name=replies_before,json=repliesBefore,proto3" json:"replies_before,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -899,6 +906,13 @@ func (x *Event) GetReason() string {
 		return x.Reason
 	}
 	return ""
+}
+
+func (x *Event) GetRepliesBefore() uint64 {
+	if x != nil {
+		return x.RepliesBefore
+	}
+	return 0
 }
 
 // DriverError travels as a detail of a gRPC status: a failure the driver
@@ -999,13 +1013,14 @@ const file_rkplugin_proto_rawDesc = "" +
 	"\asession\x18\x01 \x01(\x04R\asession\"\x16\n" +
 	"\x14CloseSessionResponse\")\n" +
 	"\rEventsRequest\x12\x18\n" +
-	"\abackend\x18\x01 \x01(\x04R\abackend\"y\n" +
+	"\abackend\x18\x01 \x01(\x04R\abackend\"\xa0\x01\n" +
 	"\x05Event\x12\x18\n" +
 	"\asession\x18\x01 \x01(\x04R\asession\x12\x10\n" +
 	"\x03seq\x18\x02 \x01(\x04R\x03seq\x12\x14\n" +
 	"\x05frame\x18\x03 \x01(\fR\x05frame\x12\x16\n" +
 	"\x06closed\x18\x04 \x01(\bR\x06closed\x12\x16\n" +
-	"\x06reason\x18\x05 \x01(\tR\x06reason\"\xc2\x01\n" +
+	"\x06reason\x18\x05 \x01(\tR\x06reason\x12%\n" +
+	"\x0ereplies_before\x18\x06 \x01(\x04R\rrepliesBefore\"\xc2\x01\n" +
 	"\vDriverError\x122\n" +
 	"\x04code\x18\x01 \x01(\x0e2\x1e.rk.plugin.v1.DriverError.CodeR\x04code\x12\x18\n" +
 	"\amessage\x18\x02 \x01(\tR\amessage\"e\n" +

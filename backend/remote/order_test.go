@@ -1,0 +1,125 @@
+package remote_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/rk-redis/rk/internal/resp"
+	"github.com/rk-redis/rk/internal/rktest"
+)
+
+// TestPushReplyOrder checks both halves of the PushSource ordering contract
+// through a real plugin process and a real redis-server, with a push
+// handler installed as internal/server installs one: an invalidation that
+// came before a reply on the wire reaches the handler before the reply is
+// written, and one that came after it (Redis sends the invalidation a
+// client causes itself after the reply, e.g. SET +OK then >invalidate)
+// after the reply is written, also inside a pipeline.
+func TestPushReplyOrder(t *testing.T) {
+	addr := rktest.StartRedis(t)
+	b := openPlugin(t, helper(t, "redis"), "redis://"+addr)
+	s := session(t, b)
+	other := session(t, b)
+
+	var mu sync.Mutex
+	var order []string
+	pushed := make(chan struct{}, 1000)
+	s.SetPushHandler(func(v resp.Value) {
+		mu.Lock()
+		order = append(order, "push:"+v.Elems[0].Str)
+		mu.Unlock()
+		pushed <- struct{}{}
+	})
+	w := &frameOrderWriter{Writer: resp.NewWriter(), mu: &mu, order: &order}
+	run := func(cmds ...[]string) {
+		t.Helper()
+		batch := make([][][]byte, len(cmds))
+		for i, c := range cmds {
+			for _, a := range c {
+				batch[i] = append(batch[i], []byte(a))
+			}
+		}
+		if len(batch) == 1 {
+			s.Do(context.Background(), batch[0], w)
+		} else {
+			s.DoPipeline(context.Background(), batch, w)
+		}
+	}
+	// take waits for the handler to have received n pushes and returns the
+	// events recorded since the last call.
+	take := func(n int) []string {
+		t.Helper()
+		for range n {
+			select {
+			case <-pushed:
+			case <-time.After(5 * time.Second):
+				mu.Lock()
+				defer mu.Unlock()
+				t.Fatalf("a push did not arrive; order so far %v", order)
+			}
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		got := order
+		order = nil
+		return got
+	}
+	check := func(round int, what string, got []string, want ...string) {
+		t.Helper()
+		if strings.Join(got, " ") != strings.Join(want, " ") {
+			t.Fatalf("round %d, %s: got %v, want %v", round, what, got, want)
+		}
+	}
+
+	run([]string{"HELLO", "3"})
+	run([]string{"CLIENT", "TRACKING", "ON"})
+	take(0)
+	for i := range 100 {
+		k := fmt.Sprint("k", i)
+
+		// Push after reply: the session's own SET.
+		run([]string{"GET", k})
+		run([]string{"SET", k, "v"})
+		check(i, "SET then its invalidation", take(1), "reply", "reply", "push:invalidate")
+
+		// Push after reply, inside a pipeline: +OK, >invalidate, +PONG.
+		run([]string{"GET", k})
+		run([]string{"SET", k, "w"}, []string{"PING"})
+		check(i, "pipelined SET, PING", take(1), "reply", "reply", "push:invalidate", "reply")
+
+		// Push before reply: another client's SET, then a command.
+		run([]string{"GET", k})
+		one(t, other, "SET", k, "x")
+		run([]string{"PING"})
+		check(i, "other's SET, then PING", take(1), "reply", "push:invalidate", "reply")
+	}
+}
+
+// frameOrderWriter records "reply" for every reply frame written to it.
+type frameOrderWriter struct {
+	*resp.Writer
+	mu    *sync.Mutex
+	order *[]string
+}
+
+func (w *frameOrderWriter) WriteRaw(b []byte) {
+	rd := resp.NewReader(bytes.NewReader(b))
+	w.mu.Lock()
+	for {
+		if _, err := rd.ReadValue(); err != nil {
+			if err != io.EOF {
+				*w.order = append(*w.order, "malformed:"+err.Error())
+			}
+			break
+		}
+		*w.order = append(*w.order, "reply")
+	}
+	w.mu.Unlock()
+	w.Writer.WriteRaw(b)
+}
