@@ -75,3 +75,34 @@ func (r *Registry) Open(ctx context.Context, rawURL string) (Backend, error) {
 	}
 	return f(ctx, u)
 }
+
+// RedactURL returns a backend URL for messages and logs: its password,
+// given as userinfo or as the password= option, hidden. A URL that does
+// not parse loses everything that may be userinfo.
+func RedactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		if i := strings.Index(raw, "://"); i >= 0 {
+			if j := strings.LastIndex(raw[i+3:], "@"); j >= 0 {
+				return raw[:i+3] + "xxxxx" + raw[i+3+j:]
+			}
+		}
+		return raw
+	}
+	q := u.Query()
+	if u.User == nil && !q.Has("password") {
+		return raw // nothing to hide: keep the text as the user wrote it
+	}
+	if u.User != nil {
+		if _, ok := u.User.Password(); ok {
+			u.User = url.UserPassword(u.User.Username(), "xxxxx")
+		} else {
+			u.User = url.User("xxxxx")
+		}
+	}
+	if q.Has("password") {
+		q.Set("password", "xxxxx")
+		u.RawQuery = q.Encode()
+	}
+	return u.String()
+}

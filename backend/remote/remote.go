@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -80,7 +79,7 @@ func OpenDriver(ctx context.Context, name string, drv protocol.Driver, url strin
 }
 
 func open(ctx context.Context, name string, drv protocol.Driver, proc *process, url string, opts Options) (*Backend, error) {
-	b := &Backend{name: name, url: redactURL(url), drv: drv, proc: proc, opts: opts.withDefaults(), sessions: map[*Session]struct{}{}}
+	b := &Backend{name: name, url: backend.RedactURL(url), drv: drv, proc: proc, opts: opts.withDefaults(), sessions: map[*Session]struct{}{}}
 	cctx, cancel := b.callCtx(ctx)
 	defer cancel()
 	err := b.watch(cctx, func(ctx context.Context) error {
@@ -733,31 +732,4 @@ func (e *sessionEvents) Closed(reason error) {
 		}
 		s.end(reason)
 	}()
-}
-
-// redactURL returns raw for messages: its password, given as userinfo or
-// as the password= option, hidden.
-func redactURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		// Not a URL that parses: hide whatever may be userinfo.
-		if i := strings.Index(raw, "://"); i >= 0 {
-			if j := strings.LastIndex(raw[i+3:], "@"); j >= 0 {
-				return raw[:i+3] + "xxxxx" + raw[i+3+j:]
-			}
-		}
-		return raw
-	}
-	if u.User != nil {
-		if _, ok := u.User.Password(); ok {
-			u.User = url.UserPassword(u.User.Username(), "xxxxx")
-		} else {
-			u.User = url.User("xxxxx")
-		}
-	}
-	if q := u.Query(); q.Has("password") {
-		q.Set("password", "xxxxx")
-		u.RawQuery = q.Encode()
-	}
-	return u.String()
 }

@@ -19,7 +19,6 @@ import (
 	"github.com/rk-redis/rk/backend"
 	"github.com/rk-redis/rk/backend/memory"
 	"github.com/rk-redis/rk/backend/remote"
-	"github.com/rk-redis/rk/internal/connopt"
 	"github.com/rk-redis/rk/internal/server"
 	"github.com/rk-redis/rk/plugins/redis"
 )
@@ -155,7 +154,7 @@ func runProxy(ctx context.Context, opts ServeOptions, ready chan<- []net.Addr) e
 	if len(addrs) == 0 {
 		return errors.New("serve: nothing to listen on (port 0 and no unixsocket)")
 	}
-	fmt.Fprintf(os.Stderr, "rk %s proxying %s, ready to accept connections on %s\n", version, connopt.Redact(opts.Backend), joinAddrs(addrs))
+	fmt.Fprintf(os.Stderr, "rk %s proxying %s, ready to accept connections on %s\n", version, backend.RedactURL(opts.Backend), joinAddrs(addrs))
 	if ready != nil {
 		ready <- addrs
 	}

@@ -92,7 +92,7 @@ func (o Options) BackendURL(getenv func(string) string) (string, error) {
 	if o.URL != "" {
 		pu, err := url.Parse(o.URL)
 		if err != nil || pu.Scheme == "" {
-			return "", usage("invalid URL %q: expected redis://[[user]:password@]host[:port][/db]", Redact(o.URL))
+			return "", usage("invalid URL %q: expected redis://[[user]:password@]host[:port][/db]", backend.RedactURL(o.URL))
 		}
 		switch strings.ToLower(pu.Scheme) {
 		case "redis", "rediss", "unix", "redis+cluster", "rediss+cluster":
@@ -229,33 +229,6 @@ func (o Options) BackendURL(getenv func(string) string) (string, error) {
 	}
 	u.RawQuery = q.Encode()
 	return u.String(), nil
-}
-
-// Redact returns a backend URL for messages and logs: its password, given
-// as userinfo or as the password= option, hidden. A URL that does not
-// parse loses everything that may be userinfo.
-func Redact(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		if i := strings.Index(raw, "://"); i >= 0 {
-			if j := strings.LastIndex(raw[i+3:], "@"); j >= 0 {
-				return raw[:i+3] + "xxxxx" + raw[i+3+j:]
-			}
-		}
-		return raw
-	}
-	if u.User != nil {
-		if _, ok := u.User.Password(); ok {
-			u.User = url.UserPassword(u.User.Username(), "xxxxx")
-		} else {
-			u.User = url.User("xxxxx")
-		}
-	}
-	if q := u.Query(); q.Has("password") {
-		q.Set("password", "xxxxx")
-		u.RawQuery = q.Encode()
-	}
-	return u.String()
 }
 
 func abs(p string) string {
