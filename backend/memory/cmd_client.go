@@ -305,6 +305,12 @@ func (p *clientPause) expire(now time.Time) {
 	}
 }
 
+// writesPausedAt reports whether writes, and so expiry, are paused at
+// nowMs (Unix milliseconds): under CLIENT PAUSE WRITE and ALL alike.
+func (p *clientPause) writesPausedAt(nowMs int64) bool {
+	return p.active && nowMs < p.end.UnixMilli()
+}
+
 // unpause ends the pause now and wakes the waiting sessions.
 func (p *clientPause) unpause() {
 	p.active, p.all = false, false

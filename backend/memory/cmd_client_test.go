@@ -822,3 +822,37 @@ func TestClientListCmdOfRefusedCommands(t *testing.T) {
 		t.Errorf("after an unknown subcommand: cmd=%s, want NULL", got)
 	}
 }
+
+// TestClientPauseStopsExpiry follows Redis: while writes are paused, keys
+// whose time has come are gone for every command, but neither active nor
+// lazy expiry deletes them until the pause ends.
+func TestClientPauseStopsExpiry(t *testing.T) {
+	_, c := newServer(t, nil)
+	before := infoField(t, c, "stats", "expired_keys")
+	c.MustOK("MULTI")
+	c.Must(resp.Simple("QUEUED"), "SET", "foo", "bar", "PX", "10")
+	c.Must(resp.Simple("QUEUED"), "SET", "bar", "foo", "PX", "10")
+	c.Must(resp.Simple("QUEUED"), "CLIENT", "PAUSE", "50000", "WRITE")
+	c.Do("EXEC")
+	time.Sleep(300 * time.Millisecond) // past the deadline, and a few active cycles
+	c.Must(resp.NullBulk(), "GET", "foo")
+	c.Must(resp.NullBulk(), "GET", "bar")
+	if got := infoField(t, c, "stats", "expired_keys"); got != before {
+		t.Errorf("expired_keys during the pause = %s, want %s", got, before)
+	}
+	c.MustOK("CLIENT", "UNPAUSE")
+	c.Must(resp.NullBulk(), "GET", "foo")
+	c.Must(resp.NullBulk(), "GET", "bar")
+	if got, want := infoField(t, c, "stats", "expired_keys"), strconv.Itoa(mustAtoi(t, before)+2); got != want {
+		t.Errorf("expired_keys after the pause = %s, want %s", got, want)
+	}
+}
+
+func mustAtoi(t *testing.T, s string) int {
+	t.Helper()
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}

@@ -62,7 +62,7 @@ func TestKeyspaceMemoryPerKey(t *testing.T) {
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
-	d := newDB(0, &stats{})
+	d := newDB(0, &stats{}, nil)
 	for _, k := range keys {
 		d.insert(k, &object{kind: kindString, str: append([]byte(nil), "xxx"...)})
 	}

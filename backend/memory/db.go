@@ -55,6 +55,9 @@ type object struct {
 type db struct {
 	id    int
 	stats *stats
+	// pause is the engine's CLIENT PAUSE state: while writes are paused,
+	// keys expire logically but are not deleted (see get).
+	pause *clientPause
 	keys  *dict
 	// expires holds the deadline, in Unix milliseconds, of every key that
 	// has one. Keys without a TTL cost nothing here. setExpire stores the
@@ -100,8 +103,8 @@ func (d *db) modifiedAll() {
 	}
 }
 
-func newDB(id int, st *stats) *db {
-	return &db{id: id, stats: st, keys: newDict(), expires: make(map[string]int64)}
+func newDB(id int, st *stats, pause *clientPause) *db {
+	return &db{id: id, stats: st, pause: pause, keys: newDict(), expires: make(map[string]int64)}
 }
 
 // expired reports whether key has a deadline at or before now.
@@ -136,6 +139,12 @@ func (d *db) get(key []byte, now int64) *object {
 		return nil
 	}
 	if len(d.expires) > 0 && d.expired(key, now) {
+		if d.pause != nil && d.pause.writesPausedAt(now) {
+			// As in Redis, a pause of writes (CLIENT PAUSE WRITE or ALL)
+			// pauses expiry too: the key is gone for the command but
+			// stays in the keyspace until the pause ends.
+			return nil
+		}
 		d.remove(key)
 		d.stats.expiredKeys++
 		return nil

@@ -103,7 +103,7 @@ func New(opts Options) (*Engine, error) {
 	}
 	e.dbs = make([]*db, e.cfg.databases)
 	for i := range e.dbs {
-		e.dbs[i] = newDB(i, &e.stats)
+		e.dbs[i] = newDB(i, &e.stats, &e.pause)
 	}
 	e.nextID.Store(2) // Redis's first user connection gets id 3
 	e.registerCommands()

@@ -61,12 +61,15 @@ func (e *Engine) activeExpireLoop() {
 		e.lock()
 		hz := e.cfg.hz
 		params := newExpireParams(hz, e.cfg.activeExpireEffort)
+		// DEBUG PAUSE-CRON stops background work; CLIENT PAUSE WRITE or
+		// ALL stops expiry (Redis's PAUSE_ACTION_EXPIRE).
 		paused := e.cfg.debug.pauseCron
+		expiryPaused := e.pause.writesPausedAt(e.nowMs)
 		if !paused && keyspaceParam(e, "activerehashing") != "no" {
 			e.activeRehash()
 		}
 		e.unlock()
-		if !paused && e.expireOn.Load() {
+		if !paused && !expiryPaused && e.expireOn.Load() {
 			e.activeExpireCycle(params)
 		}
 		timer.Reset(time.Second / time.Duration(min(max(hz, 1), 500)))
