@@ -51,9 +51,6 @@ func TestObjectEncodingRules(t *testing.T) {
 // keys must stay near Redis's ~105 bytes of RSS per key (16-byte key,
 // 3-byte value, as redis-benchmark writes them).
 func TestKeyspaceMemoryPerKey(t *testing.T) {
-	if testing.Short() {
-		t.Skip("allocates 200k keys")
-	}
 	const n = 200_000
 	keys := make([][]byte, n)
 	for i := range keys {
