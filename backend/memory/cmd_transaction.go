@@ -1,6 +1,7 @@
 package memory
 
 import (
+	"github.com/rk-redis/rk/internal/command"
 	"github.com/rk-redis/rk/internal/resp"
 )
 
@@ -19,6 +20,9 @@ type multiState struct {
 	// failed is set when a command was refused while queueing; EXEC then
 	// aborts.
 	failed bool
+	// denyOOM is set when a queued command is flagged deny-oom: EXEC is
+	// then refused while used memory is over maxmemory (evict.go).
+	denyOOM bool
 }
 
 type queued struct {
@@ -33,6 +37,9 @@ func (m *multiState) queue(entry *cmdEntry, argv [][]byte) {
 		cp[i] = append([]byte(nil), a...)
 	}
 	m.cmds = append(m.cmds, queued{entry, cp})
+	if entry.spec.Flags.Has(command.DenyOOM) {
+		m.denyOOM = true
+	}
 }
 
 // watchedKey is a key a client WATCHes.

@@ -44,6 +44,7 @@ type config struct {
 	maxmemory          int64 // bytes; stored as uint64 bits
 	maxmemoryPolicy    int64 // one of the maxmemoryPolicies values
 	maxmemorySamples   int64
+	maxmemoryTenacity  int64 // maxmemory-eviction-tenacity
 	maxclients         int64
 	timeout            int64 // idle client timeout, seconds; 0 = never
 	hz                 int64 // clamped to 1..500 like Redis
@@ -843,7 +844,7 @@ var params = []*param{
 	intP("replica-priority", "slave-priority", 0, 0, intMax, 100, nil),
 	intP("repl-diskless-sync-delay", "", 0, 0, intMax, 5, nil),
 	intP("maxmemory-samples", "", 0, 1, 64, 5, func(c *config) *int64 { return &c.maxmemorySamples }),
-	intP("maxmemory-eviction-tenacity", "", 0, 0, 100, 10, nil),
+	intP("maxmemory-eviction-tenacity", "", 0, 0, 100, 10, func(c *config) *int64 { return &c.maxmemoryTenacity }),
 	intP("timeout", "", 0, 0, intMax, 0, func(c *config) *int64 { return &c.timeout }),
 	intP("replica-announce-port", "slave-announce-port", 0, 0, 65535, 0, nil),
 	intP("tcp-backlog", "", pImmutable, 0, intMax, 511, nil),

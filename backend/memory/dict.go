@@ -474,6 +474,35 @@ func (d *dict) Random() (string, *object) {
 	return e.key, &e.obj
 }
 
+// Sample calls fn for up to n distinct keys found by walking the buckets
+// from a random one, as Redis's dictGetSomeKeys does: it visits at most
+// 10*n buckets, and each at most once, so a dict with no more keys than
+// its buckets allow is sampled whole. fn must not change the dict.
+func (d *dict) Sample(n int, fn func(key string, o *object)) {
+	if d.Len() == 0 || n <= 0 {
+		return
+	}
+	size := max(len(d.tables[0]), len(d.tables[1]))
+	i := rand.IntN(size)
+	got := 0
+	for steps := min(size, 10*n); steps > 0 && got < n; steps-- {
+		for t := 0; t < 2; t++ {
+			// Buckets of tables[0] below rehashIdx are empty.
+			if tab := d.tables[t]; i < len(tab) {
+				for e := tab[i]; e != nil && got < n; e = e.next {
+					fn(e.key, &e.obj)
+					got++
+				}
+			}
+		}
+		i = (i + 1) & (size - 1)
+	}
+	if got == 0 {
+		// A sparse table: fall back to one random key.
+		fn(d.Random())
+	}
+}
+
 // Range calls fn for every key until fn returns false. fn may delete the
 // key it is given; keys added or deleted otherwise during Range may or may
 // not be visited. Rehashing is paused meanwhile.

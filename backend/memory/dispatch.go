@@ -120,6 +120,11 @@ func (c *client) exec(argv [][]byte, w resp.ReplyWriter) (postponed bool) {
 		c.reject(entry, argv, resp.ErrNotAllowedMulti, w)
 		return false
 	}
+	// maxmemory: evict, or refuse with OOM (evict.go).
+	if e.cfg.maxmemory != 0 && c.checkOOM(spec, argv) {
+		c.reject(entry, argv, resp.ErrOOM, w)
+		return false
+	}
 	// CLIENT PAUSE (cmd_client.go) comes after every refusal and before
 	// MULTI queueing, as in Redis.
 	if c.pausedFor(spec) {

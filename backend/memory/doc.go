@@ -15,6 +15,13 @@
 // background goroutine samples keys with a deadline ten times a second and
 // deletes the expired ones in short slices under the lock (expire.go).
 //
+// With maxmemory set, the dispatcher estimates used memory from the Go
+// heap (runtime/metrics, at most once per batch), evicts keys by
+// maxmemory-policy in time-bounded slices under the lock, and refuses
+// deny-oom commands with OOM when it cannot get under the limit
+// (evict.go, which says how the estimate copes with a garbage-collected
+// heap). With maxmemory 0 the hot path pays one branch.
+//
 // # Layout
 //
 // engine.go holds the Engine and its options; session.go the client

@@ -71,6 +71,11 @@ type Engine struct {
 	closeMu  sync.Once
 	expireOn atomic.Bool
 
+	// mem is the used-memory estimate while maxmemory is set, and
+	// evictNextDB the next database random eviction looks at (evict.go).
+	mem         memGauge
+	evictNextDB int
+
 	shutdownRequested atomic.Bool
 	shutdownOnce      atomic.Bool
 }
