@@ -233,7 +233,7 @@ func (ls *listenerSet) rebind(bind []string, port int) error {
 	var fresh []net.Listener
 	if port != 0 {
 		for _, addr := range bindAddrs(strings.Join(bind, " ")) {
-			l, err := net.Listen("tcp", net.JoinHostPort(addr.host, strconv.Itoa(port)))
+			l, err := net.Listen(tcpNetwork(addr.host), net.JoinHostPort(addr.host, strconv.Itoa(port)))
 			if err != nil {
 				if addr.optional {
 					continue
@@ -381,4 +381,20 @@ func parseTrailingOptions(args []string) (map[string]string, error) {
 		return nil, err
 	}
 	return out, nil
+}
+
+// tcpNetwork listens on an IPv4 address with IPv4 only and on an IPv6 one
+// with IPv6 only, as redis-server does: Go would otherwise answer "*"
+// (0.0.0.0) with a dual-stack socket, and the "::" of the default bind
+// would then find its port taken.
+func tcpNetwork(host string) string {
+	ip := net.ParseIP(host)
+	switch {
+	case ip == nil:
+		return "tcp"
+	case ip.To4() != nil:
+		return "tcp4"
+	default:
+		return "tcp6"
+	}
 }

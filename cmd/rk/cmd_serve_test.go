@@ -56,3 +56,13 @@ func TestServeUsageErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestTCPNetwork(t *testing.T) {
+	for host, want := range map[string]string{
+		"0.0.0.0": "tcp4", "127.0.0.1": "tcp4", "::": "tcp6", "::1": "tcp6", "localhost": "tcp",
+	} {
+		if got := tcpNetwork(host); got != want {
+			t.Errorf("tcpNetwork(%q) = %q, want %q", host, got, want)
+		}
+	}
+}
