@@ -7,6 +7,15 @@
 // Pipeliner call, so the memory engine takes its lock once) and writes all
 // the replies with one write. A protocol error is answered, then the
 // connection is closed, after the commands before it ran.
+//
+// While a command waits (a blocking command, CLIENT PAUSE), the replies
+// before it are sent and the connection is read, so that a client that
+// goes away is noticed and what it sends meanwhile is kept, within
+// client-query-buffer-limit. A session that pushes out-of-band data
+// (backend.PushSource) gets a handler that sends each push at once, or
+// with the flush of the batch that is running, never inside a reply. A
+// session ended from outside closes its connection after the batch in
+// flight; a killed client that does not read is dropped at once.
 package server
 
 import (
