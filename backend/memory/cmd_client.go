@@ -892,9 +892,9 @@ func cmdClientNoTouch(c *client, argv [][]byte, w resp.ReplyWriter) error {
 }
 
 // touchKey records an access to o (its LRU time), unless the client is in
-// CLIENT NO-TOUCH mode and the command is not TOUCH.
+// CLIENT NO-TOUCH mode (TOUCH records its own).
 func (c *client) touchKey(o *object) {
-	if c.opts.noTouch && (c.lastCmd == nil || c.lastCmd.Name != "touch" || c.lastCmd.Parent != nil) {
+	if c.opts.noTouch {
 		return
 	}
 	o.lru = c.e.lruClock()

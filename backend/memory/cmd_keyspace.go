@@ -156,7 +156,10 @@ func cmdType(c *client, argv [][]byte, w resp.ReplyWriter) error {
 func cmdTouch(c *client, argv [][]byte, w resp.ReplyWriter) error {
 	var n int64
 	for _, k := range argv[1:] {
-		if c.readKey(k, false) != nil {
+		// TOUCH records the access even under CLIENT NO-TOUCH, as in
+		// Redis: it is what the command is for.
+		if o := c.readKey(k, true); o != nil {
+			o.lru = c.e.lruClock()
 			n++
 		}
 	}
