@@ -3,7 +3,10 @@ package protocol
 import "strconv"
 
 // Helpers for drivers that build replies themselves instead of relaying a
-// server's frames. They encode RESP exactly as Redis does.
+// server's frames. They encode RESP exactly as Redis does. rk's own codec,
+// internal/resp, has the same functions; they are repeated here on purpose,
+// because this package is the public contract and a plugin in another
+// module cannot import an internal package.
 
 // AppendSimple appends a simple string reply (+OK).
 func AppendSimple(b []byte, s string) []byte {
