@@ -265,6 +265,7 @@ type Session struct {
 	pushSeq   uint64 // pushes received so far
 	written   uint64 // reply frames handed on so far
 	busy      bool   // a call is in flight
+	endAfter  error  // the driver closed the session during the call in flight
 	handler   func(resp.Value)
 	err       error // why the session ended
 	deliverMu sync.Mutex
@@ -409,9 +410,14 @@ func (s *Session) idle() {
 	s.mu.Lock()
 	s.busy = false
 	h := s.handler
+	reason := s.endAfter
+	s.endAfter = nil
 	s.mu.Unlock()
 	if h != nil {
 		s.kick()
+	}
+	if reason != nil {
+		s.end(reason)
 	}
 }
 
@@ -688,6 +694,10 @@ func (s *Session) deliverLocked(w resp.ReplyWriter, upTo, replies uint64) {
 	}
 }
 
+// closedGrace is how long a call in flight may still finish after the
+// driver reported its session closed.
+const closedGrace = time.Second
+
 // sessionEvents receives a session's events from the driver.
 type sessionEvents Session
 
@@ -717,6 +727,11 @@ func (e *sessionEvents) PushAfter(frame []byte, replies uint64) uint64 {
 	return seq
 }
 
+// Closed ends the session, after the call in flight if there is one: the
+// notice and the call's reply travel separately, and a server that answers
+// and then closes (QUIT, CLIENT KILL of the session itself) must still
+// have its reply delivered. A call that has not finished a second later is
+// ended anyway.
 func (e *sessionEvents) Closed(reason error) {
 	s := (*Session)(e)
 	if reason == nil {
@@ -730,6 +745,14 @@ func (e *sessionEvents) Closed(reason error) {
 				reason = perr
 			}
 		}
+		s.mu.Lock()
+		if s.busy {
+			s.endAfter = reason
+			s.mu.Unlock()
+			time.AfterFunc(closedGrace, func() { s.end(reason) })
+			return
+		}
+		s.mu.Unlock()
 		s.end(reason)
 	}()
 }
