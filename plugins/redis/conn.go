@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/rk-redis/rk/plugins/protocol"
+	"github.com/rk-redis/rk/plugins/protocol/spin"
 )
 
 // conn is one connection to one server node, used by one session. It
@@ -32,8 +33,11 @@ import (
 // A reader goroutine matches frames to the commands waiting for them, in
 // order, and hands out-of-band frames to the session's Events as they come.
 type conn struct {
-	addr   string
-	nc     net.Conn
+	addr string
+	nc   net.Conn
+	// reads polls for a reply that is due instead of parking at once
+	// (package spin); exec kicks it after sending commands.
+	reads  *spin.Conn
 	bw     *bufio.Writer
 	br     *bufio.Reader
 	events protocol.Events
@@ -113,6 +117,16 @@ func dial(ctx context.Context, cfg *config, addr string, events protocol.Events,
 	if tcp, ok := nc.(*net.TCPConn); ok {
 		tcp.SetNoDelay(true)
 	}
+	c := &conn{
+		addr:    addr,
+		events:  events,
+		order:   order,
+		onClose: onClose,
+		proto:   2,
+		done:    make(chan struct{}),
+	}
+	c.reads = spin.New(nc, c.replyDue)
+	nc = c.reads
 	if tc := cfg.tlsFor(addr); tc != nil {
 		tlsConn := tls.Client(nc, tc)
 		hctx, cancel := cfg.dialContext(ctx)
@@ -124,17 +138,9 @@ func dial(ctx context.Context, cfg *config, addr string, events protocol.Events,
 		}
 		nc = tlsConn
 	}
-	c := &conn{
-		addr:    addr,
-		nc:      nc,
-		bw:      bufio.NewWriterSize(nc, 16*1024),
-		br:      bufio.NewReaderSize(nc, 32*1024),
-		events:  events,
-		order:   order,
-		onClose: onClose,
-		proto:   2,
-		done:    make(chan struct{}),
-	}
+	c.nc = nc
+	c.bw = bufio.NewWriterSize(nc, 16*1024)
+	c.br = bufio.NewReaderSize(nc, 32*1024)
 	go c.readLoop()
 	if err := c.handshake(ctx, cfg); err != nil {
 		c.close()
@@ -256,6 +262,7 @@ func (c *conn) exec(ctx context.Context, cmds [][][]byte, skip int) (frames []by
 	if !waiting {
 		return nil, b.pushes, nil
 	}
+	c.reads.Kick()
 	select {
 	case <-b.done:
 		return b.frames, b.pushes, nil
@@ -272,6 +279,14 @@ func (c *conn) exec(ctx context.Context, cmds [][][]byte, skip int) (frames []by
 		c.fail(fmt.Errorf("command interrupted: %w", ctx.Err()))
 		return nil, 0, protocol.Errorf(protocol.CodeClosed, "command interrupted (%v); the connection to %s was closed", ctx.Err(), c.addr)
 	}
+}
+
+// replyDue reports whether a command waits for its reply: the reader
+// then polls for it (package spin).
+func (c *conn) replyDue() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.pending) > 0
 }
 
 // failure is the error a caller sees for a connection that ended with err

@@ -1,0 +1,7 @@
+//go:build !linux
+
+package spin
+
+import "net"
+
+func newRawReader(net.Conn) rawReader { return nil }
