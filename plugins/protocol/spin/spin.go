@@ -18,10 +18,13 @@
 //   - A read polls only while the caller says a reply is due (the want
 //     function) and for at most Budget; then it parks as any read would.
 //     An idle connection costs nothing.
-//   - At most one goroutine per process polls at a time; another reader
-//     that finds the slot taken parks at once. Polling yields to the Go
-//     scheduler and to the kernel between attempts, so it delays neither
-//     other goroutines nor other processes on the same CPU.
+//   - A read polls only when it is the one read in its process waiting for
+//     a reply: a process with several replies due (rk serve --backend with
+//     many busy clients) has work for its CPU anyway, and polling would
+//     take time from it (measured: 8-10% of the proxy's throughput at 50
+//     clients). So at most one goroutine per process polls at a time.
+//     Polling yields to the Go scheduler and to the kernel between
+//     attempts.
 //   - $RK_PLUGIN_SPIN sets the budget (a Go duration such as 50us); 0
 //     turns polling off. The default is 50µs.
 //   - Only Linux polls; elsewhere Conn reads as the connection it wraps.
@@ -33,10 +36,13 @@ package spin
 
 import (
 	"errors"
+	"io"
 	"net"
 	"os"
+	"runtime"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"time"
 )
 
@@ -70,21 +76,53 @@ func Always() bool { return true }
 // spinning is the process's one polling slot.
 var spinning atomic.Bool
 
+// due counts the reads of this process that wait for a reply that is due.
+// Only a lone one polls: with several, the process has other work in
+// flight, its CPU is not about to idle, and polling would only take time
+// from that work.
+var due atomic.Int32
+
+// Polling stops while the CPU is contended: quietAfter is when it may
+// resume, lastContended when a poll last lost the CPU (Unix nanoseconds).
+var quietAfter, lastContended atomic.Int64
+
+const (
+	// contendedGap is the pause between two polling attempts that shows
+	// another task had the CPU for a time slice: an attempt takes a
+	// microsecond or two, and other work of a quiet machine (the server
+	// answering on this CPU, say) tens of microseconds.
+	contendedGap = 250 * time.Microsecond
+	// Two polls that lose the CPU within strikeWindow stop polling for
+	// quietPause: a stray interruption (about one a second on a quiet
+	// machine) is ignored, while a machine kept busy by other work, where
+	// yielding hands the CPU away for a whole slice, is left alone.
+	strikeWindow = 100 * time.Millisecond
+	quietPause   = time.Second
+)
+
+// contended records a poll that lost the CPU.
+func contended(now time.Time) {
+	t := now.UnixNano()
+	if t-lastContended.Swap(t) < int64(strikeWindow) {
+		quietAfter.Store(now.Add(quietPause).UnixNano())
+	}
+}
+
 // Conn is a net.Conn whose reads poll for up to Budget while want reports
 // that data is due.
 type Conn struct {
 	net.Conn
 	want   func() bool
 	kicked atomic.Bool
-	raw    rawReader // nil where reads cannot poll
+	rc     syscall.RawConn // nil where reads cannot poll
 }
 
 // New wraps nc. want is called at the start of every read; it must be
 // cheap and safe to call from the reading goroutine.
 func New(nc net.Conn, want func() bool) *Conn {
 	c := &Conn{Conn: nc, want: want}
-	if Budget > 0 {
-		c.raw = newRawReader(nc)
+	if sc, ok := nc.(syscall.Conn); ok && Budget > 0 && canPoll {
+		c.rc, _ = sc.SyscallConn()
 	}
 	return c
 }
@@ -95,7 +133,7 @@ func New(nc net.Conn, want func() bool) *Conn {
 // does not end. Kick uses the read deadline, so a Conn that is kicked must
 // not be given read deadlines of its own.
 func (c *Conn) Kick() {
-	if c.raw == nil {
+	if c.rc == nil {
 		return
 	}
 	c.kicked.Store(true)
@@ -116,15 +154,70 @@ func (c *Conn) Read(p []byte) (int, error) {
 }
 
 func (c *Conn) read(p []byte) (int, error) {
-	if c.raw == nil || len(p) == 0 || !c.want() || !spinning.CompareAndSwap(false, true) {
+	if c.rc == nil || len(p) == 0 || !c.want() {
 		return c.Conn.Read(p)
 	}
-	return c.raw.read(p, time.Now().Add(Budget), func() { spinning.Store(false) })
+	defer due.Add(-1)
+	if due.Add(1) > 1 || time.Now().UnixNano() < quietAfter.Load() || !spinning.CompareAndSwap(false, true) {
+		return c.Conn.Read(p)
+	}
+	return c.poll(p)
 }
 
-// rawReader polls a socket with non-blocking reads.
-type rawReader interface {
-	// read polls until data comes or deadline passes, calls release once it
-	// stops polling, then waits as a plain read would.
-	read(p []byte, deadline time.Time, release func()) (int, error)
+// poll reads with non-blocking attempts until data comes or the budget is
+// spent, then waits as a plain read does. It holds the polling slot until
+// it stops polling.
+func (c *Conn) poll(p []byte) (int, error) {
+	var n int
+	var errno syscall.Errno
+	polling := true
+	stop := func() {
+		if polling {
+			polling = false
+			spinning.Store(false)
+		}
+	}
+	defer stop()
+	last := time.Now()
+	deadline := last.Add(Budget)
+	err := c.rc.Read(func(fd uintptr) bool {
+		for {
+			n, errno = tryRead(fd, p)
+			if errno == syscall.EINTR {
+				continue
+			}
+			if errno != syscall.EAGAIN {
+				return true
+			}
+			if !polling {
+				return false // park until the socket is readable
+			}
+			now := time.Now()
+			if now.Sub(last) > contendedGap {
+				// Another task had this CPU: polling would keep handing
+				// it over.
+				contended(now)
+				stop()
+				return false
+			}
+			if now.After(deadline) {
+				stop()
+				return false
+			}
+			last = now
+			runtime.Gosched()
+			yieldCPU()
+		}
+	})
+	switch {
+	case err != nil:
+		return 0, err
+	case errno != 0:
+		// As net.Conn reports a failed read.
+		la := c.Conn.LocalAddr()
+		return 0, &net.OpError{Op: "read", Net: la.Network(), Source: la, Addr: c.Conn.RemoteAddr(), Err: os.NewSyscallError("read", errno)}
+	case n == 0:
+		return 0, io.EOF
+	}
+	return n, nil
 }

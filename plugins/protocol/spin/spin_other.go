@@ -2,6 +2,11 @@
 
 package spin
 
-import "net"
+import "syscall"
 
-func newRawReader(net.Conn) rawReader { return nil }
+// Polling is implemented for Linux only; elsewhere reads park at once.
+const canPoll = false
+
+func tryRead(uintptr, []byte) (int, syscall.Errno) { return 0, syscall.EAGAIN }
+
+func yieldCPU() {}

@@ -49,7 +49,7 @@ func readString(t *testing.T, c *Conn) string {
 
 func TestReads(t *testing.T) {
 	c, peer := pair(t, Always)
-	if Budget > 0 && c.raw == nil && runtime.GOOS == "linux" {
+	if Budget > 0 && c.rc == nil && runtime.GOOS == "linux" {
 		t.Fatal("a TCP connection does not poll on Linux")
 	}
 	// Data already there, data that comes while the read polls, and data
