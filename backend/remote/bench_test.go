@@ -15,11 +15,14 @@ import (
 
 // BenchmarkHop measures what the plugin hop costs per command: the same
 // PING loop against one redis-server, over a plain connection (direct),
-// through the driver in this process (inprocess: rk's relay, no gRPC) and
-// through the driver in a plugin process (plugin: relay plus the gRPC hop,
-// over a unix socket with mutual TLS); hop-only is a plugin that answers
-// PONG itself, without a server: the hop alone. depth is the pipeline depth: the
-// commands sent per round trip. ns/op is per command.
+// through the driver in this process (inprocess: rk's relay, no plugin),
+// through the driver in a plugin process (plugin: relay plus the hop over
+// the data channel, a unix socket) and through a plugin that offers no data
+// channel (plugin-exec: the hop over gRPC Exec, with mutual TLS); hop-only
+// is a plugin that answers PONG itself, without a server: the hop alone.
+// depth is the pipeline depth: the commands sent per round trip. ns/op is
+// per command. $RK_PLUGIN_SPIN=0 turns off the polling reads (package
+// plugins/protocol/spin) of inprocess and the plugin paths.
 //
 //	go test -run '^$' -bench Hop -benchtime 20000x ./backend/remote/
 func BenchmarkHop(b *testing.B) {
@@ -36,6 +39,10 @@ func BenchmarkHop(b *testing.B) {
 		})
 		b.Run("plugin/depth="+itoa(depth), func(b *testing.B) {
 			be := openPlugin(b, helper(b, "redis"), "redis://"+addr)
+			benchSession(b, be, depth)
+		})
+		b.Run("plugin-exec/depth="+itoa(depth), func(b *testing.B) {
+			be := openPlugin(b, helper(b, "redis-exec"), "redis://"+addr)
 			benchSession(b, be, depth)
 		})
 		b.Run("hop-only/depth="+itoa(depth), func(b *testing.B) {

@@ -10,9 +10,13 @@
 // gRPC only, automatic mutual TLS with one-time certificates — go-plugin's
 // AutoMTLS scheme, with P-256 keys made by rk, see protocol.HostTLS), opens
 // the URL through the plugin's driver and returns a [*Backend]. Each
-// [Backend.Open] is a plugin session; each [Session.Do] one message on the
-// session's gRPC stream carrying the command, or the whole pipeline for
-// [Session.DoPipeline], answered with the server's reply frames unchanged.
+// [Backend.Open] is a plugin session; each [Session.Do] one message
+// carrying the command, or the whole pipeline for [Session.DoPipeline],
+// answered with the server's reply frames unchanged. The messages travel
+// on the session's data channel, a plain unix socket in a private
+// directory made for the plugin (RK_PLUGIN_DATA_DIR, removed when the
+// plugin is gone), or on a gRPC stream for a plugin that offers none
+// (docs/plugin-protocol.md, "Data channel").
 // [OpenDriver] does the same over a driver in this process, for tests and
 // embedding.
 //

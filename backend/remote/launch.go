@@ -70,6 +70,7 @@ type process struct {
 	version int
 
 	stderr   *tail
+	dataDir  string             // holds the data channel's socket; removed once the process is gone
 	abort    context.CancelFunc // kills the process (once it has exited: releases its context)
 	hung     atomic.Bool        // stopped answering health checks
 	stopping atomic.Bool
@@ -100,11 +101,17 @@ func launch(ctx context.Context, p Plugin) (*process, *protocol.Client, error) {
 		abort()
 		return nil, nil, fmt.Errorf("plugin %s: making its TLS certificates: %w", p.Name, err)
 	}
+	dataDir, dataEnv, err := protocol.HostDataDir()
+	if err != nil {
+		abort()
+		return nil, nil, fmt.Errorf("plugin %s: making its data channel directory: %w", p.Name, err)
+	}
 	if cmd.Env == nil {
 		cmd.Env = os.Environ()
 	}
 	cmd.Env = append(cmd.Env, tlsEnv...)
-	proc := &process{name: p.Name, path: cmd.Path, stderr: &tail{max: 2048}}
+	cmd.Env = append(cmd.Env, dataEnv)
+	proc := &process{name: p.Name, path: cmd.Path, stderr: &tail{max: 2048}, dataDir: dataDir}
 	proc.client = plugin.NewClient(&plugin.ClientConfig{
 		HandshakeConfig:  protocol.Handshake,
 		VersionedPlugins: protocol.VersionedPlugins(nil),
@@ -152,12 +159,14 @@ func launch(ctx context.Context, p Plugin) (*process, *protocol.Client, error) {
 		go func() {
 			<-ch
 			proc.client.Kill()
+			os.RemoveAll(dataDir)
 		}()
 		return nil, nil, fmt.Errorf("plugin %s: launch interrupted: %w", p.Name, ctx.Err())
 	}
 	if st.err != nil {
 		abort()
 		proc.client.Kill()
+		os.RemoveAll(dataDir)
 		return nil, nil, launchError(p.Name, cmd.Path, p.StartTimeout, st.err, proc.stderr.String())
 	}
 	proc.drv = st.drv
@@ -336,6 +345,7 @@ func (p *process) stop() {
 			}
 		}
 		p.abort()
+		os.RemoveAll(p.dataDir)
 	})
 }
 

@@ -32,6 +32,10 @@ func servePlugin(mode string) {
 	switch mode {
 	case "redis":
 		redis.Serve("test")
+	case "redis-exec":
+		// A plugin that offers no data channel: batches go over gRPC Exec.
+		os.Unsetenv("RK_PLUGIN_DATA_DIR")
+		redis.Serve("test")
 	case "stall":
 		protocol.Serve(&protocol.ServeConfig{Driver: stallDriver{}})
 	case "pong":

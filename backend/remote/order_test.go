@@ -23,7 +23,13 @@ import (
 // after the reply is written, also inside a pipeline.
 func TestPushReplyOrder(t *testing.T) {
 	addr := rktest.StartRedis(t)
-	b := openPlugin(t, helper(t, "redis"), "redis://"+addr)
+	for _, mode := range []string{"redis", "redis-exec"} {
+		t.Run(mode, func(t *testing.T) { testPushReplyOrder(t, mode, addr) })
+	}
+}
+
+func testPushReplyOrder(t *testing.T, mode, addr string) {
+	b := openPlugin(t, helper(t, mode), "redis://"+addr)
 	s := session(t, b)
 	other := session(t, b)
 

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -79,13 +81,52 @@ func one(t testing.TB, s backend.Session, args ...string) resp.Value {
 }
 
 // TestConformanceRedis runs the conformance suite against a real
-// redis-server through the built-in driver in a plugin process.
+// redis-server through the built-in driver in a plugin process, with
+// batches on the data channel and, for a plugin that offers none, on the
+// gRPC Exec stream.
 func TestConformanceRedis(t *testing.T) {
 	addr := rktest.StartRedis(t)
-	p := helper(t, "redis")
-	backendtest.Run(t, func(t *testing.T) backend.Backend {
-		return openPlugin(t, p, "redis://"+addr)
-	})
+	for _, mode := range []string{"redis", "redis-exec"} {
+		t.Run(mode, func(t *testing.T) {
+			p := helper(t, mode)
+			backendtest.Run(t, func(t *testing.T) backend.Backend {
+				return openPlugin(t, p, "redis://"+addr)
+			})
+		})
+	}
+}
+
+// TestDataDir checks the data channel's directory: made for the plugin,
+// private to the user, holding its socket, and gone once the plugin is.
+func TestDataDir(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	addr := rktest.StartRedis(t)
+	ctx := context.Background()
+	b, err := remote.Open(ctx, helper(t, "redis"), "redis://"+addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := session(t, b)
+	if got := one(t, s, "PING"); got.Str != "PONG" {
+		t.Errorf("PING: %v", got)
+	}
+	dirs, _ := filepath.Glob(filepath.Join(tmp, "rk-plugin-*"))
+	if len(dirs) != 1 {
+		t.Fatalf("data directories: %v", dirs)
+	}
+	fi, err := os.Stat(dirs[0])
+	if err != nil || fi.Mode().Perm() != 0o700 {
+		t.Errorf("directory mode: %v %v", fi.Mode(), err)
+	}
+	if fi, err := os.Stat(filepath.Join(dirs[0], "data.sock")); err != nil || fi.Mode()&os.ModeSocket == 0 {
+		t.Errorf("no socket in the directory: %v", err)
+	}
+	s.Close()
+	b.Close()
+	if _, err := os.Stat(dirs[0]); !os.IsNotExist(err) {
+		t.Errorf("the directory outlived the plugin: %v", err)
+	}
 }
 
 // TestConformanceRkServe runs the conformance suite against rk's own

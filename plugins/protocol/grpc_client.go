@@ -55,7 +55,7 @@ func (c *Client) Open(ctx context.Context, url string) (Backend, error) {
 	if _, err := c.rpc.Open(ctx, &pb.OpenRequest{Backend: id, Url: url}); err != nil {
 		return nil, StatusToErr(err)
 	}
-	b := &cliBackend{c: c, id: id, sessions: map[uint64]*cliSession{}}
+	b := &cliBackend{c: c, id: id, sessions: map[uint64]*cliSession{}, channel: c.dataChannel(ctx)}
 	sctx, cancel := context.WithCancel(context.Background())
 	b.cancel = cancel
 	stream, err := c.rpc.Events(sctx, &pb.EventsRequest{Backend: id})
@@ -72,6 +72,7 @@ func (c *Client) Open(ctx context.Context, url string) (Backend, error) {
 type cliBackend struct {
 	c          *Client
 	id         uint64
+	channel    *pb.ChannelResponse // where the data channel is; nil: none
 	cancel     context.CancelFunc
 	streamDone chan struct{}
 
@@ -86,9 +87,12 @@ type cliSession struct {
 	id     uint64
 	events Events
 
-	// The session's Exec stream, opened by the first Do. Do is called by
-	// one goroutine at a time; smu guards the fields against Close.
+	// The session's data channel, when the plugin offers one, else its
+	// Exec stream, opened by the first Do. Do is called by one goroutine
+	// at a time; smu guards the fields against Close.
 	smu          sync.Mutex
+	data         *dataConn
+	dataErr      error // why the data channel failed; the session is unusable
 	stream       pb.Driver_ExecClient
 	cancelStream context.CancelFunc
 	closed       bool
@@ -189,7 +193,22 @@ func (b *cliBackend) OpenSession(ctx context.Context, client ClientInfo, events 
 		b.mu.Unlock()
 		return nil, StatusToErr(err)
 	}
+	if b.channel != nil {
+		// Without its data channel the session still works, over Exec.
+		s.data, _ = dialChannel(ctx, b.channel, id)
+	}
 	return s, nil
+}
+
+// dataChannel asks the plugin where its data channel is; nil if it offers
+// none.
+func (c *Client) dataChannel(ctx context.Context) *pb.ChannelResponse {
+	r, err := c.rpc.Channel(ctx, &pb.ChannelRequest{})
+	// A plugin that predates the channel answers Unimplemented.
+	if err != nil || r.Network != "unix" || r.Address == "" || len(r.Token) != tokenSize {
+		return nil
+	}
+	return r
 }
 
 func (b *cliBackend) Close() error {
@@ -215,9 +234,44 @@ func (s *cliSession) Do(ctx context.Context, cmds [][][]byte) (Reply, error) {
 		pcs[i].Args = argv
 		req.Commands[i] = &pcs[i]
 	}
-	stream, cancel, err := s.execStream()
+	r, err := s.do(ctx, req)
 	if err != nil {
 		return Reply{}, err
+	}
+	if r.Error != nil {
+		return Reply{}, &Error{Code: Code(r.Error.Code), Message: r.Error.Message}
+	}
+	if r.Pushes > 0 {
+		s.waitDelivered(ctx, r.Pushes)
+	}
+	return Reply{Frames: r.Replies, Proto: int(r.Proto), Pushes: r.Pushes, Closed: r.Closed}, nil
+}
+
+// do runs one batch over the data channel or the Exec stream.
+func (s *cliSession) do(ctx context.Context, req *pb.DoRequest) (*pb.DoResponse, error) {
+	s.smu.Lock()
+	closed, data, dataErr := s.closed, s.data, s.dataErr
+	s.smu.Unlock()
+	switch {
+	case closed:
+		return nil, Errorf(CodeClosed, "session closed")
+	case dataErr != nil:
+		return nil, dataErr
+	}
+	if data != nil {
+		r, err := data.exchange(ctx, req)
+		if err != nil {
+			s.smu.Lock()
+			s.dataErr = err
+			s.data = nil
+			s.smu.Unlock()
+			data.close()
+		}
+		return r, err
+	}
+	stream, cancel, err := s.execStream()
+	if err != nil {
+		return nil, err
 	}
 	// Interrupting the caller ends the stream, and with it the batch in
 	// flight.
@@ -232,17 +286,11 @@ func (s *cliSession) Do(ctx context.Context, cmds [][][]byte) (Reply, error) {
 		}
 		s.smu.Unlock()
 		if ctx.Err() != nil {
-			return Reply{}, &TransportError{Err: ctx.Err()}
+			return nil, &TransportError{Err: ctx.Err()}
 		}
-		return Reply{}, StatusToErr(err)
+		return nil, StatusToErr(err)
 	}
-	if r.Error != nil {
-		return Reply{}, &Error{Code: Code(r.Error.Code), Message: r.Error.Message}
-	}
-	if r.Pushes > 0 {
-		s.waitDelivered(ctx, r.Pushes)
-	}
-	return Reply{Frames: r.Replies, Proto: int(r.Proto), Pushes: r.Pushes, Closed: r.Closed}, nil
+	return r, nil
 }
 
 // execStream returns the session's Exec stream, opening it if needed.
@@ -278,6 +326,10 @@ func exchange(stream pb.Driver_ExecClient, req *pb.DoRequest) (*pb.DoResponse, e
 func (s *cliSession) Close() error {
 	s.smu.Lock()
 	s.closed = true
+	if s.data != nil {
+		s.data.close()
+		s.data = nil
+	}
 	if s.stream != nil {
 		s.cancelStream()
 		s.stream = nil

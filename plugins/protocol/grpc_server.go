@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"sync"
 
 	"github.com/hashicorp/go-plugin"
@@ -50,10 +51,17 @@ type server struct {
 	mu       sync.Mutex
 	backends map[uint64]*srvBackend
 	sessions map[uint64]*srvSession
+
+	// The data channel, opened by the first Channel call in the directory
+	// the host named.
+	dataDir string
+	chOnce  sync.Once
+	ch      *channel
 }
 
 func newServer(d Driver) *server {
-	return &server{impl: d, backends: map[uint64]*srvBackend{}, sessions: map[uint64]*srvSession{}}
+	return &server{impl: d, backends: map[uint64]*srvBackend{}, sessions: map[uint64]*srvSession{},
+		dataDir: os.Getenv(envDataDir)}
 }
 
 var _ pb.DriverServer = (*server)(nil)
@@ -70,10 +78,33 @@ type srvSession struct {
 	id      uint64
 	backend *srvBackend
 	s       Session
+	// ctx ends when the session is closed; batches run on the data
+	// channel run under it.
+	ctx    context.Context
+	cancel context.CancelFunc
 
-	mu     sync.Mutex
-	seq    uint64
-	closed bool // a closed notice was queued
+	mu       sync.Mutex
+	seq      uint64
+	closed   bool // a closed notice was queued
+	attached bool // a data channel serves the session
+}
+
+// attach claims the session for a data channel connection; false if one
+// has it already.
+func (s *srvSession) attach() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.attached {
+		return false
+	}
+	s.attached = true
+	return true
+}
+
+func (s *srvSession) detach() {
+	s.mu.Lock()
+	s.attached = false
+	s.mu.Unlock()
 }
 
 func (g *server) Info(ctx context.Context, _ *pb.InfoRequest) (*pb.InfoResponse, error) {
@@ -119,6 +150,7 @@ func (g *server) Close(_ context.Context, req *pb.CloseRequest) (*pb.CloseRespon
 		return &pb.CloseResponse{}, nil
 	}
 	for _, s := range ss {
+		s.cancel()
 		s.s.Close()
 	}
 	err := sb.b.Close()
@@ -156,12 +188,14 @@ func (g *server) OpenSession(ctx context.Context, req *pb.OpenSessionRequest) (*
 		return nil, ErrToStatus(Errorf(CodeInvalid, "session %d is already open", req.Session))
 	}
 	ss := &srvSession{id: req.Session, backend: sb}
+	ss.ctx, ss.cancel = context.WithCancel(context.Background())
 	var info ClientInfo
 	if req.Client != nil {
 		info = ClientInfo{Addr: req.Client.Addr, LAddr: req.Client.Laddr}
 	}
 	s, err := sb.b.OpenSession(ctx, info, ss)
 	if err != nil {
+		ss.cancel()
 		return nil, ErrToStatus(err)
 	}
 	ss.s = s
@@ -176,6 +210,11 @@ func (g *server) Do(ctx context.Context, req *pb.DoRequest) (*pb.DoResponse, err
 	if err != nil {
 		return nil, err
 	}
+	return ss.do(ctx, req)
+}
+
+// do runs a batch on the session.
+func (ss *srvSession) do(ctx context.Context, req *pb.DoRequest) (*pb.DoResponse, error) {
 	cmds := make([][][]byte, len(req.Commands))
 	for i, c := range req.Commands {
 		cmds[i] = c.Args
@@ -218,7 +257,24 @@ func (g *server) CloseSession(_ context.Context, req *pb.CloseSessionRequest) (*
 	ss.mu.Lock()
 	ss.closed = true
 	ss.mu.Unlock()
+	ss.cancel()
 	return &pb.CloseSessionResponse{}, ErrToStatus(ss.s.Close())
+}
+
+// Channel offers the data channel, when the host named a directory for it.
+func (g *server) Channel(context.Context, *pb.ChannelRequest) (*pb.ChannelResponse, error) {
+	g.chOnce.Do(func() {
+		ch, err := openChannel(g, g.dataDir)
+		if err != nil {
+			// Exec still works; the host uses it when no channel is offered.
+			fmt.Fprintf(os.Stderr, "rk plugin: no data channel: %v\n", err)
+		}
+		g.ch = ch
+	})
+	if g.ch == nil {
+		return &pb.ChannelResponse{}, nil
+	}
+	return &pb.ChannelResponse{Network: "unix", Address: g.ch.ln.Addr().String(), Token: g.ch.token}, nil
 }
 
 func (g *server) Events(req *pb.EventsRequest, stream pb.Driver_EventsServer) error {

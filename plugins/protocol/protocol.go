@@ -28,7 +28,9 @@
 //  3. For every client session rk calls [Backend.OpenSession], then
 //     [Session.Do] with batches of commands. Replies travel as RESP frames,
 //     exactly as the server encoded them; Redis error replies are frames too
-//     and keep their text.
+//     and keep their text. Batches travel on a data channel, a plain unix
+//     socket that [Serve] offers when rk names a directory for it, else on
+//     a gRPC stream; a driver sees no difference.
 //  4. Out-of-band data (pub/sub messages, MONITOR lines, invalidations) is
 //     handed to [Events.Push] (or [PushAfter]) in wire order, and a session
 //     that ends on its own is reported with [Events.Closed]. The host

@@ -1,20 +1,25 @@
 package protocol_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
+	"fmt"
+	"io"
 	"net"
 	"os"
 	"os/exec"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/hashicorp/go-plugin"
 
 	"github.com/rk-redis/rk/plugins/protocol"
+	"github.com/rk-redis/rk/plugins/protocol/pb"
 )
 
 // fake is a driver whose sessions echo their commands' names as simple
@@ -67,6 +72,7 @@ func (s *fakeSession) Do(ctx context.Context, cmds [][][]byte) (protocol.Reply, 
 			r.Frames = protocol.AppendSimple(r.Frames, "BYE")
 		case "WAIT":
 			<-ctx.Done()
+			waitsEnded.Add(1)
 			return r, protocol.Errorf(protocol.CodeClosed, "interrupted")
 		default:
 			r.Frames = protocol.AppendSimple(r.Frames, name)
@@ -76,6 +82,9 @@ func (s *fakeSession) Do(ctx context.Context, cmds [][][]byte) (protocol.Reply, 
 }
 
 func (s *fakeSession) Close() error { return nil }
+
+// waitsEnded counts the WAIT commands whose context ended.
+var waitsEnded atomic.Int64
 
 // hostEvents records what the host side receives.
 type hostEvents struct {
@@ -106,7 +115,9 @@ func dispense(t *testing.T) *protocol.Client {
 	client, server := plugin.TestPluginGRPCConn(t, false, map[string]plugin.Plugin{
 		protocol.PluginName: &protocol.DriverPlugin{Impl: fake{}},
 	})
-	t.Cleanup(func() { client.Close(); server.Stop() })
+	// Stopping the server first: client.Close would stop it too (go-plugin's
+	// Shutdown call), racing with a second Stop.
+	t.Cleanup(func() { server.Stop(); client.Close() })
 	raw, err := client.Dispense(protocol.PluginName)
 	if err != nil {
 		t.Fatal(err)
@@ -114,7 +125,17 @@ func dispense(t *testing.T) *protocol.Client {
 	return raw.(*protocol.Client)
 }
 
+// TestRoundTrip runs the contract over both ways a host runs batches: the
+// Exec stream (a plugin that offers no data channel) and the data channel.
 func TestRoundTrip(t *testing.T) {
+	t.Run("exec", func(t *testing.T) { testRoundTrip(t, false) })
+	t.Run("channel", func(t *testing.T) {
+		t.Setenv("RK_PLUGIN_DATA_DIR", t.TempDir())
+		testRoundTrip(t, true)
+	})
+}
+
+func testRoundTrip(t *testing.T, channel bool) {
 	c := dispense(t)
 	ctx := context.Background()
 	if err := c.Ping(ctx); err != nil {
@@ -143,9 +164,21 @@ func TestRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if got := protocol.UsesChannelForTest(s); got != channel {
+		t.Fatalf("session uses the data channel: %v, want %v", got, channel)
+	}
 	r, err := s.Do(ctx, [][][]byte{{[]byte("A")}, {[]byte("B"), []byte("x")}})
 	if err != nil || string(r.Frames) != "+A\r\n+B\r\n" || r.Proto != 2 {
 		t.Fatalf("Do: %q %v", r.Frames, err)
+	}
+	// A batch larger than the buffers either side keeps.
+	big := make([]byte, 3<<20)
+	for i := range big {
+		big[i] = 'a' + byte(i%26)
+	}
+	r, err = s.Do(ctx, [][][]byte{{big}, {[]byte("C")}})
+	if err != nil || string(r.Frames) != "+"+string(big)+"\r\n+C\r\n" {
+		t.Fatalf("big batch: %d bytes, %v", len(r.Frames), err)
 	}
 	// Pushes that precede a reply are delivered before Do returns.
 	for i := range 50 {
@@ -175,7 +208,9 @@ func TestRoundTrip(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("no closed notice")
 	}
-	// Cancelling the caller's context reaches the driver.
+	// Cancelling the caller's context reaches the driver (on the data
+	// channel, through the session's closing, which follows a failed Do).
+	ended := waitsEnded.Load()
 	s2, _ := b.OpenSession(ctx, protocol.ClientInfo{}, newHostEvents())
 	cctx, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
 	defer cancel()
@@ -185,8 +220,70 @@ func TestRoundTrip(t *testing.T) {
 	if err := s2.Close(); err != nil {
 		t.Errorf("Close: %v", err)
 	}
+	for deadline := time.Now().Add(5 * time.Second); waitsEnded.Load() == ended; {
+		if time.Now().After(deadline) {
+			t.Fatal("the driver's WAIT never ended")
+		}
+		time.Sleep(time.Millisecond)
+	}
 	if _, err := s2.Do(ctx, [][][]byte{{[]byte("A")}}); !protocol.IsCode(err, protocol.CodeClosed) {
 		t.Errorf("Do after Close: %v", err)
+	}
+}
+
+// TestChannelHello checks that the data channel serves only the host that
+// learnt its token, and each session once.
+func TestChannelHello(t *testing.T) {
+	t.Setenv("RK_PLUGIN_DATA_DIR", t.TempDir())
+	c := dispense(t)
+	ctx := context.Background()
+	ch := protocol.ChannelForTest(c)
+	if ch == nil || ch.Network != "unix" || len(ch.Token) != 32 {
+		t.Fatalf("channel: %+v", ch)
+	}
+	if fi, err := os.Stat(ch.Address); err != nil || fi.Mode()&os.ModeSocket == 0 {
+		t.Fatalf("socket: %v %v", fi, err)
+	}
+	b, err := c.Open(ctx, "fake://")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	s, err := b.OpenSession(ctx, protocol.ClientInfo{}, newHostEvents())
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := protocol.SessionIDForTest(s)
+	wrong := &pb.ChannelResponse{Network: ch.Network, Address: ch.Address, Token: bytes.Clone(ch.Token)}
+	wrong.Token[0] ^= 1
+	for _, tc := range []struct {
+		r    *pb.ChannelResponse
+		id   uint64
+		want string
+	}{
+		{wrong, id, "refused: wrong token"},
+		{ch, 999, "refused: no open session 999"},
+		{ch, id, fmt.Sprintf("refused: session %d already has a data channel", id)},
+	} {
+		if err := protocol.HelloForTest(ctx, tc.r, tc.id); err == nil || err.Error() != tc.want {
+			t.Errorf("hello for session %d: %v, want %q", tc.id, err, tc.want)
+		}
+	}
+	// Something that is not a host gets a reason and the door.
+	nc, err := net.Dial("unix", ch.Address)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	nc.Write([]byte("*1\r\n$4\r\nPING\r\n" + strings.Repeat("x", 31)))
+	nc.SetReadDeadline(time.Now().Add(5 * time.Second))
+	answer, _ := io.ReadAll(nc)
+	if want := "\x01\x00\x1cnot an rk data channel hello"; string(answer) != want {
+		t.Errorf("answer %q, want %q", answer, want)
+	}
+	// The session still works over its own channel.
+	if r, err := s.Do(ctx, [][][]byte{{[]byte("A")}}); err != nil || string(r.Frames) != "+A\r\n" {
+		t.Errorf("Do: %q %v", r.Frames, err)
 	}
 }
 
@@ -266,9 +363,10 @@ func TestImportsNothingOfRk(t *testing.T) {
 			t.Fatalf("go list: %v", err)
 		}
 		for _, dep := range strings.Fields(string(out)) {
+			// The contract's own packages (pb, spin) are public too.
 			if strings.HasPrefix(dep, "github.com/rk-redis/rk/") &&
 				dep != "github.com/rk-redis/rk/plugins/protocol" &&
-				dep != "github.com/rk-redis/rk/plugins/protocol/pb" &&
+				!strings.HasPrefix(dep, "github.com/rk-redis/rk/plugins/protocol/") &&
 				dep != "github.com/rk-redis/rk/plugins/example" {
 				t.Errorf("%s depends on %s", pkg, dep)
 			}

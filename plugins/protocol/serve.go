@@ -35,9 +35,10 @@ type ServeConfig struct {
 //
 // A plugin process runs on one OS thread (GOMAXPROCS 1) unless the
 // environment sets GOMAXPROCS: a driver relays I/O, and with more threads
-// every hand-off between gRPC's goroutines becomes a wake-up of another
-// thread, which on small machines costs more than the relaying itself
-// (docs/benchmarks.md, "Plugin hop").
+// every hand-off between goroutines becomes a wake-up of another thread,
+// which on small machines costs more than the relaying itself
+// (docs/benchmarks.md, "Plugin hop"). Serve offers the data channel
+// (docs/plugin-protocol.md) when rk names a directory for it.
 func Serve(cfg *ServeConfig) {
 	if cfg.Test == nil && os.Getenv("GOMAXPROCS") == "" {
 		runtime.GOMAXPROCS(1)

@@ -95,7 +95,7 @@ func (x DriverError_Code) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use DriverError_Code.Descriptor instead.
 func (DriverError_Code) EnumDescriptor() ([]byte, []int) {
-	return file_rkplugin_proto_rawDescGZIP(), []int{16, 0}
+	return file_rkplugin_proto_rawDescGZIP(), []int{18, 0}
 }
 
 type InfoRequest struct {
@@ -697,6 +697,107 @@ func (x *DoResponse) GetError() *DriverError {
 	return nil
 }
 
+type ChannelRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ChannelRequest) Reset() {
+	*x = ChannelRequest{}
+	mi := &file_rkplugin_proto_msgTypes[12]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ChannelRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ChannelRequest) ProtoMessage() {}
+
+func (x *ChannelRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_rkplugin_proto_msgTypes[12]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ChannelRequest.ProtoReflect.Descriptor instead.
+func (*ChannelRequest) Descriptor() ([]byte, []int) {
+	return file_rkplugin_proto_rawDescGZIP(), []int{12}
+}
+
+type ChannelResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// network and address of a listener the host may dial ("unix" and a
+	// socket path in a directory only the user can enter); empty when the
+	// plugin offers no channel.
+	Network string `protobuf:"bytes,1,opt,name=network,proto3" json:"network,omitempty"`
+	Address string `protobuf:"bytes,2,opt,name=address,proto3" json:"address,omitempty"`
+	// token is a random secret the host sends first on every connection, to
+	// prove it learnt the address over this authenticated gRPC connection.
+	Token         []byte `protobuf:"bytes,3,opt,name=token,proto3" json:"token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ChannelResponse) Reset() {
+	*x = ChannelResponse{}
+	mi := &file_rkplugin_proto_msgTypes[13]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ChannelResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ChannelResponse) ProtoMessage() {}
+
+func (x *ChannelResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_rkplugin_proto_msgTypes[13]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ChannelResponse.ProtoReflect.Descriptor instead.
+func (*ChannelResponse) Descriptor() ([]byte, []int) {
+	return file_rkplugin_proto_rawDescGZIP(), []int{13}
+}
+
+func (x *ChannelResponse) GetNetwork() string {
+	if x != nil {
+		return x.Network
+	}
+	return ""
+}
+
+func (x *ChannelResponse) GetAddress() string {
+	if x != nil {
+		return x.Address
+	}
+	return ""
+}
+
+func (x *ChannelResponse) GetToken() []byte {
+	if x != nil {
+		return x.Token
+	}
+	return nil
+}
+
 type CloseSessionRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Session       uint64                 `protobuf:"varint,1,opt,name=session,proto3" json:"session,omitempty"`
@@ -706,7 +807,7 @@ type CloseSessionRequest struct {
 
 func (x *CloseSessionRequest) Reset() {
 	*x = CloseSessionRequest{}
-	mi := &file_rkplugin_proto_msgTypes[12]
+	mi := &file_rkplugin_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -718,7 +819,7 @@ func (x *CloseSessionRequest) String() string {
 func (*CloseSessionRequest) ProtoMessage() {}
 
 func (x *CloseSessionRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_rkplugin_proto_msgTypes[12]
+	mi := &file_rkplugin_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -731,7 +832,7 @@ func (x *CloseSessionRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CloseSessionRequest.ProtoReflect.Descriptor instead.
 func (*CloseSessionRequest) Descriptor() ([]byte, []int) {
-	return file_rkplugin_proto_rawDescGZIP(), []int{12}
+	return file_rkplugin_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *CloseSessionRequest) GetSession() uint64 {
@@ -749,7 +850,7 @@ type CloseSessionResponse struct {
 
 func (x *CloseSessionResponse) Reset() {
 	*x = CloseSessionResponse{}
-	mi := &file_rkplugin_proto_msgTypes[13]
+	mi := &file_rkplugin_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -761,7 +862,7 @@ func (x *CloseSessionResponse) String() string {
 func (*CloseSessionResponse) ProtoMessage() {}
 
 func (x *CloseSessionResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_rkplugin_proto_msgTypes[13]
+	mi := &file_rkplugin_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -774,7 +875,7 @@ func (x *CloseSessionResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CloseSessionResponse.ProtoReflect.Descriptor instead.
 func (*CloseSessionResponse) Descriptor() ([]byte, []int) {
-	return file_rkplugin_proto_rawDescGZIP(), []int{13}
+	return file_rkplugin_proto_rawDescGZIP(), []int{15}
 }
 
 type EventsRequest struct {
@@ -786,7 +887,7 @@ type EventsRequest struct {
 
 func (x *EventsRequest) Reset() {
 	*x = EventsRequest{}
-	mi := &file_rkplugin_proto_msgTypes[14]
+	mi := &file_rkplugin_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -798,7 +899,7 @@ func (x *EventsRequest) String() string {
 func (*EventsRequest) ProtoMessage() {}
 
 func (x *EventsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_rkplugin_proto_msgTypes[14]
+	mi := &file_rkplugin_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -811,7 +912,7 @@ func (x *EventsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EventsRequest.ProtoReflect.Descriptor instead.
 func (*EventsRequest) Descriptor() ([]byte, []int) {
-	return file_rkplugin_proto_rawDescGZIP(), []int{14}
+	return file_rkplugin_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *EventsRequest) GetBackend() uint64 {
@@ -845,7 +946,7 @@ type Event struct {
 
 func (x *Event) Reset() {
 	*x = Event{}
-	mi := &file_rkplugin_proto_msgTypes[15]
+	mi := &file_rkplugin_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -857,7 +958,7 @@ func (x *Event) String() string {
 func (*Event) ProtoMessage() {}
 
 func (x *Event) ProtoReflect() protoreflect.Message {
-	mi := &file_rkplugin_proto_msgTypes[15]
+	mi := &file_rkplugin_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -870,7 +971,7 @@ func (x *Event) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Event.ProtoReflect.Descriptor instead.
 func (*Event) Descriptor() ([]byte, []int) {
-	return file_rkplugin_proto_rawDescGZIP(), []int{15}
+	return file_rkplugin_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *Event) GetSession() uint64 {
@@ -929,7 +1030,7 @@ type DriverError struct {
 
 func (x *DriverError) Reset() {
 	*x = DriverError{}
-	mi := &file_rkplugin_proto_msgTypes[16]
+	mi := &file_rkplugin_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -941,7 +1042,7 @@ func (x *DriverError) String() string {
 func (*DriverError) ProtoMessage() {}
 
 func (x *DriverError) ProtoReflect() protoreflect.Message {
-	mi := &file_rkplugin_proto_msgTypes[16]
+	mi := &file_rkplugin_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -954,7 +1055,7 @@ func (x *DriverError) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DriverError.ProtoReflect.Descriptor instead.
 func (*DriverError) Descriptor() ([]byte, []int) {
-	return file_rkplugin_proto_rawDescGZIP(), []int{16}
+	return file_rkplugin_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *DriverError) GetCode() DriverError_Code {
@@ -1008,7 +1109,12 @@ const file_rkplugin_proto_rawDesc = "" +
 	"\x05proto\x18\x02 \x01(\x05R\x05proto\x12\x16\n" +
 	"\x06pushes\x18\x03 \x01(\x04R\x06pushes\x12\x16\n" +
 	"\x06closed\x18\x04 \x01(\bR\x06closed\x12/\n" +
-	"\x05error\x18\x05 \x01(\v2\x19.rk.plugin.v1.DriverErrorR\x05error\"/\n" +
+	"\x05error\x18\x05 \x01(\v2\x19.rk.plugin.v1.DriverErrorR\x05error\"\x10\n" +
+	"\x0eChannelRequest\"[\n" +
+	"\x0fChannelResponse\x12\x18\n" +
+	"\anetwork\x18\x01 \x01(\tR\anetwork\x12\x18\n" +
+	"\aaddress\x18\x02 \x01(\tR\aaddress\x12\x14\n" +
+	"\x05token\x18\x03 \x01(\fR\x05token\"/\n" +
 	"\x13CloseSessionRequest\x12\x18\n" +
 	"\asession\x18\x01 \x01(\x04R\asession\"\x16\n" +
 	"\x14CloseSessionResponse\")\n" +
@@ -1032,14 +1138,15 @@ const file_rkplugin_proto_rawDesc = "" +
 	"\n" +
 	"\x06CLOSED\x10\x04\x12\v\n" +
 	"\aTIMEOUT\x10\x05\x12\x0f\n" +
-	"\vUNSUPPORTED\x10\x062\xa9\x04\n" +
+	"\vUNSUPPORTED\x10\x062\xf1\x04\n" +
 	"\x06Driver\x12=\n" +
 	"\x04Info\x12\x19.rk.plugin.v1.InfoRequest\x1a\x1a.rk.plugin.v1.InfoResponse\x12=\n" +
 	"\x04Open\x12\x19.rk.plugin.v1.OpenRequest\x1a\x1a.rk.plugin.v1.OpenResponse\x12@\n" +
 	"\x05Close\x12\x1a.rk.plugin.v1.CloseRequest\x1a\x1b.rk.plugin.v1.CloseResponse\x12R\n" +
 	"\vOpenSession\x12 .rk.plugin.v1.OpenSessionRequest\x1a!.rk.plugin.v1.OpenSessionResponse\x127\n" +
 	"\x02Do\x12\x17.rk.plugin.v1.DoRequest\x1a\x18.rk.plugin.v1.DoResponse\x12=\n" +
-	"\x04Exec\x12\x17.rk.plugin.v1.DoRequest\x1a\x18.rk.plugin.v1.DoResponse(\x010\x01\x12U\n" +
+	"\x04Exec\x12\x17.rk.plugin.v1.DoRequest\x1a\x18.rk.plugin.v1.DoResponse(\x010\x01\x12F\n" +
+	"\aChannel\x12\x1c.rk.plugin.v1.ChannelRequest\x1a\x1d.rk.plugin.v1.ChannelResponse\x12U\n" +
 	"\fCloseSession\x12!.rk.plugin.v1.CloseSessionRequest\x1a\".rk.plugin.v1.CloseSessionResponse\x12<\n" +
 	"\x06Events\x12\x1b.rk.plugin.v1.EventsRequest\x1a\x13.rk.plugin.v1.Event0\x01B,Z*github.com/rk-redis/rk/plugins/protocol/pbb\x06proto3"
 
@@ -1056,7 +1163,7 @@ func file_rkplugin_proto_rawDescGZIP() []byte {
 }
 
 var file_rkplugin_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_rkplugin_proto_msgTypes = make([]protoimpl.MessageInfo, 17)
+var file_rkplugin_proto_msgTypes = make([]protoimpl.MessageInfo, 19)
 var file_rkplugin_proto_goTypes = []any{
 	(DriverError_Code)(0),        // 0: rk.plugin.v1.DriverError.Code
 	(*InfoRequest)(nil),          // 1: rk.plugin.v1.InfoRequest
@@ -1071,16 +1178,18 @@ var file_rkplugin_proto_goTypes = []any{
 	(*Command)(nil),              // 10: rk.plugin.v1.Command
 	(*DoRequest)(nil),            // 11: rk.plugin.v1.DoRequest
 	(*DoResponse)(nil),           // 12: rk.plugin.v1.DoResponse
-	(*CloseSessionRequest)(nil),  // 13: rk.plugin.v1.CloseSessionRequest
-	(*CloseSessionResponse)(nil), // 14: rk.plugin.v1.CloseSessionResponse
-	(*EventsRequest)(nil),        // 15: rk.plugin.v1.EventsRequest
-	(*Event)(nil),                // 16: rk.plugin.v1.Event
-	(*DriverError)(nil),          // 17: rk.plugin.v1.DriverError
+	(*ChannelRequest)(nil),       // 13: rk.plugin.v1.ChannelRequest
+	(*ChannelResponse)(nil),      // 14: rk.plugin.v1.ChannelResponse
+	(*CloseSessionRequest)(nil),  // 15: rk.plugin.v1.CloseSessionRequest
+	(*CloseSessionResponse)(nil), // 16: rk.plugin.v1.CloseSessionResponse
+	(*EventsRequest)(nil),        // 17: rk.plugin.v1.EventsRequest
+	(*Event)(nil),                // 18: rk.plugin.v1.Event
+	(*DriverError)(nil),          // 19: rk.plugin.v1.DriverError
 }
 var file_rkplugin_proto_depIdxs = []int32{
 	7,  // 0: rk.plugin.v1.OpenSessionRequest.client:type_name -> rk.plugin.v1.ClientInfo
 	10, // 1: rk.plugin.v1.DoRequest.commands:type_name -> rk.plugin.v1.Command
-	17, // 2: rk.plugin.v1.DoResponse.error:type_name -> rk.plugin.v1.DriverError
+	19, // 2: rk.plugin.v1.DoResponse.error:type_name -> rk.plugin.v1.DriverError
 	0,  // 3: rk.plugin.v1.DriverError.code:type_name -> rk.plugin.v1.DriverError.Code
 	1,  // 4: rk.plugin.v1.Driver.Info:input_type -> rk.plugin.v1.InfoRequest
 	3,  // 5: rk.plugin.v1.Driver.Open:input_type -> rk.plugin.v1.OpenRequest
@@ -1088,18 +1197,20 @@ var file_rkplugin_proto_depIdxs = []int32{
 	8,  // 7: rk.plugin.v1.Driver.OpenSession:input_type -> rk.plugin.v1.OpenSessionRequest
 	11, // 8: rk.plugin.v1.Driver.Do:input_type -> rk.plugin.v1.DoRequest
 	11, // 9: rk.plugin.v1.Driver.Exec:input_type -> rk.plugin.v1.DoRequest
-	13, // 10: rk.plugin.v1.Driver.CloseSession:input_type -> rk.plugin.v1.CloseSessionRequest
-	15, // 11: rk.plugin.v1.Driver.Events:input_type -> rk.plugin.v1.EventsRequest
-	2,  // 12: rk.plugin.v1.Driver.Info:output_type -> rk.plugin.v1.InfoResponse
-	4,  // 13: rk.plugin.v1.Driver.Open:output_type -> rk.plugin.v1.OpenResponse
-	6,  // 14: rk.plugin.v1.Driver.Close:output_type -> rk.plugin.v1.CloseResponse
-	9,  // 15: rk.plugin.v1.Driver.OpenSession:output_type -> rk.plugin.v1.OpenSessionResponse
-	12, // 16: rk.plugin.v1.Driver.Do:output_type -> rk.plugin.v1.DoResponse
-	12, // 17: rk.plugin.v1.Driver.Exec:output_type -> rk.plugin.v1.DoResponse
-	14, // 18: rk.plugin.v1.Driver.CloseSession:output_type -> rk.plugin.v1.CloseSessionResponse
-	16, // 19: rk.plugin.v1.Driver.Events:output_type -> rk.plugin.v1.Event
-	12, // [12:20] is the sub-list for method output_type
-	4,  // [4:12] is the sub-list for method input_type
+	13, // 10: rk.plugin.v1.Driver.Channel:input_type -> rk.plugin.v1.ChannelRequest
+	15, // 11: rk.plugin.v1.Driver.CloseSession:input_type -> rk.plugin.v1.CloseSessionRequest
+	17, // 12: rk.plugin.v1.Driver.Events:input_type -> rk.plugin.v1.EventsRequest
+	2,  // 13: rk.plugin.v1.Driver.Info:output_type -> rk.plugin.v1.InfoResponse
+	4,  // 14: rk.plugin.v1.Driver.Open:output_type -> rk.plugin.v1.OpenResponse
+	6,  // 15: rk.plugin.v1.Driver.Close:output_type -> rk.plugin.v1.CloseResponse
+	9,  // 16: rk.plugin.v1.Driver.OpenSession:output_type -> rk.plugin.v1.OpenSessionResponse
+	12, // 17: rk.plugin.v1.Driver.Do:output_type -> rk.plugin.v1.DoResponse
+	12, // 18: rk.plugin.v1.Driver.Exec:output_type -> rk.plugin.v1.DoResponse
+	14, // 19: rk.plugin.v1.Driver.Channel:output_type -> rk.plugin.v1.ChannelResponse
+	16, // 20: rk.plugin.v1.Driver.CloseSession:output_type -> rk.plugin.v1.CloseSessionResponse
+	18, // 21: rk.plugin.v1.Driver.Events:output_type -> rk.plugin.v1.Event
+	13, // [13:22] is the sub-list for method output_type
+	4,  // [4:13] is the sub-list for method input_type
 	4,  // [4:4] is the sub-list for extension type_name
 	4,  // [4:4] is the sub-list for extension extendee
 	0,  // [0:4] is the sub-list for field type_name
@@ -1116,7 +1227,7 @@ func file_rkplugin_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_rkplugin_proto_rawDesc), len(file_rkplugin_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   17,
+			NumMessages:   19,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -35,6 +35,7 @@ const (
 	Driver_OpenSession_FullMethodName  = "/rk.plugin.v1.Driver/OpenSession"
 	Driver_Do_FullMethodName           = "/rk.plugin.v1.Driver/Do"
 	Driver_Exec_FullMethodName         = "/rk.plugin.v1.Driver/Exec"
+	Driver_Channel_FullMethodName      = "/rk.plugin.v1.Driver/Channel"
 	Driver_CloseSession_FullMethodName = "/rk.plugin.v1.Driver/CloseSession"
 	Driver_Events_FullMethodName       = "/rk.plugin.v1.Driver/Events"
 )
@@ -61,6 +62,12 @@ type DriverClient interface {
 	// (error); ending the stream from the host interrupts the batch in
 	// flight, which ends the session.
 	Exec(ctx context.Context, opts ...grpc.CallOption) (Driver_ExecClient, error)
+	// Channel offers a faster way to run Exec: a plain local socket that
+	// carries the same DoRequest and DoResponse messages, length-prefixed,
+	// without HTTP/2 and TLS (docs/plugin-protocol.md, "Data channel"). A
+	// plugin that offers none answers with an empty address, or does not
+	// implement Channel at all; the host then uses Exec.
+	Channel(ctx context.Context, in *ChannelRequest, opts ...grpc.CallOption) (*ChannelResponse, error)
 	// CloseSession ends a session.
 	CloseSession(ctx context.Context, in *CloseSessionRequest, opts ...grpc.CallOption) (*CloseSessionResponse, error)
 	// Events streams a backend's out-of-band frames (pub/sub messages,
@@ -154,6 +161,15 @@ func (x *driverExecClient) Recv() (*DoResponse, error) {
 	return m, nil
 }
 
+func (c *driverClient) Channel(ctx context.Context, in *ChannelRequest, opts ...grpc.CallOption) (*ChannelResponse, error) {
+	out := new(ChannelResponse)
+	err := c.cc.Invoke(ctx, Driver_Channel_FullMethodName, in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *driverClient) CloseSession(ctx context.Context, in *CloseSessionRequest, opts ...grpc.CallOption) (*CloseSessionResponse, error) {
 	out := new(CloseSessionResponse)
 	err := c.cc.Invoke(ctx, Driver_CloseSession_FullMethodName, in, out, opts...)
@@ -217,6 +233,12 @@ type DriverServer interface {
 	// (error); ending the stream from the host interrupts the batch in
 	// flight, which ends the session.
 	Exec(Driver_ExecServer) error
+	// Channel offers a faster way to run Exec: a plain local socket that
+	// carries the same DoRequest and DoResponse messages, length-prefixed,
+	// without HTTP/2 and TLS (docs/plugin-protocol.md, "Data channel"). A
+	// plugin that offers none answers with an empty address, or does not
+	// implement Channel at all; the host then uses Exec.
+	Channel(context.Context, *ChannelRequest) (*ChannelResponse, error)
 	// CloseSession ends a session.
 	CloseSession(context.Context, *CloseSessionRequest) (*CloseSessionResponse, error)
 	// Events streams a backend's out-of-band frames (pub/sub messages,
@@ -247,6 +269,9 @@ func (UnimplementedDriverServer) Do(context.Context, *DoRequest) (*DoResponse, e
 }
 func (UnimplementedDriverServer) Exec(Driver_ExecServer) error {
 	return status.Errorf(codes.Unimplemented, "method Exec not implemented")
+}
+func (UnimplementedDriverServer) Channel(context.Context, *ChannelRequest) (*ChannelResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method Channel not implemented")
 }
 func (UnimplementedDriverServer) CloseSession(context.Context, *CloseSessionRequest) (*CloseSessionResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method CloseSession not implemented")
@@ -382,6 +407,24 @@ func (x *driverExecServer) Recv() (*DoRequest, error) {
 	return m, nil
 }
 
+func _Driver_Channel_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ChannelRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(DriverServer).Channel(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Driver_Channel_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(DriverServer).Channel(ctx, req.(*ChannelRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _Driver_CloseSession_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(CloseSessionRequest)
 	if err := dec(in); err != nil {
@@ -447,6 +490,10 @@ var Driver_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "Do",
 			Handler:    _Driver_Do_Handler,
+		},
+		{
+			MethodName: "Channel",
+			Handler:    _Driver_Channel_Handler,
 		},
 		{
 			MethodName: "CloseSession",
