@@ -3,6 +3,7 @@ package redis
 import (
 	"bytes"
 	"fmt"
+	"math/rand/v2"
 	"strings"
 
 	"github.com/rk-redis/rk/internal/resp"
@@ -160,7 +161,19 @@ func merge(vals []resp.Value) resp.Value {
 		}
 		return out
 	}
-	return first
+	// One value of many (RANDOMKEY, whose tip is response_policy:special):
+	// a non-null one at random, as Redis's documentation of the tip asks,
+	// so that an empty shard does not hide the keys of the others.
+	var found []resp.Value
+	for _, v := range vals {
+		if !v.Null {
+			found = append(found, v)
+		}
+	}
+	if len(found) == 0 {
+		return first
+	}
+	return found[rand.IntN(len(found))]
 }
 
 // concatLines joins the text replies of CLIENT LIST-like commands, each

@@ -77,6 +77,14 @@ func TestClusterRouting(t *testing.T) {
 		}
 	}
 	s.must(resp.Array(resp.Int(1), resp.Int(0)), "SCRIPT", "EXISTS", sha, "0000000000000000000000000000000000000000")
+	// RANDOMKEY asks every shard and answers with a key one of them has:
+	// the two empty shards do not hide the third's only key.
+	s.must(resp.Simple("OK"), "FLUSHALL")
+	s.must(resp.NullBulk(), "RANDOMKEY")
+	s.must(resp.Simple("OK"), "SET", "solo", "1")
+	for range 10 {
+		s.must(resp.Bulk("solo"), "RANDOMKEY")
+	}
 }
 
 func TestClusterRedirects(t *testing.T) {

@@ -146,6 +146,18 @@ func TestAggregate(t *testing.T) {
 			t.Errorf("%s: got %v %v, want %v", c.policy, got, err, c.want)
 		}
 	}
+	// RANDOMKEY: a key from a shard that has one, any of them.
+	seen := map[string]bool{}
+	for range 200 {
+		got, _ := decode(aggregate("special", rs(frame(resp.NullBulk()), frame(resp.Bulk("a")), frame(resp.NullBulk()), frame(resp.Bulk("b")))))
+		seen[got.String()] = true
+	}
+	if len(seen) != 2 || !seen[resp.Bulk("a").String()] || !seen[resp.Bulk("b").String()] {
+		t.Errorf("RANDOMKEY answers: %v", seen)
+	}
+	if got, _ := decode(aggregate("special", rs(frame(resp.NullBulk()), frame(resp.NullBulk())))); !got.Null {
+		t.Errorf("RANDOMKEY on empty shards: %v", got)
+	}
 	// MGET split in two slots, back in key order.
 	got, _ := decode(reassemble("", rs(frame(resp.BulkStrings("b", "d")), frame(resp.Array(resp.Bulk("a"), resp.NullBulk()))), [][]int{{1, 3}, {0, 2}}, 4))
 	if want := resp.Array(resp.Bulk("a"), resp.Bulk("b"), resp.NullBulk(), resp.Bulk("d")); !bytes.Equal(frame(got), frame(want)) {
