@@ -10,6 +10,8 @@ import (
 	"runtime"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/rk-redis/rk/backend/remote"
 )
 
 // Set at build time with -ldflags "-X main.version=...".
@@ -28,7 +30,11 @@ func main() {
 	if os.Getenv("GOMAXPROCS") == "" {
 		runtime.GOMAXPROCS(1)
 	}
-	os.Exit(run(os.Args))
+	code := run(os.Args)
+	// Commands close their backends, which stops their plugins; this
+	// catches any a failure path left running.
+	remote.CleanupClients()
+	os.Exit(code)
 }
 
 // run executes the app and returns the process exit status: 0 on success,
