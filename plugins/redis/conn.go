@@ -469,9 +469,11 @@ func (c *conn) route(frame []byte) {
 	switch frame[0] {
 	case '>':
 		kind, count, ok := pubsubHead(frame)
+		if confirmations[kind] {
+			c.countSubs(kind, count, ok)
+		}
 		if confirmations[kind] && head != nil && head.kind == kindSubscribe {
 			confirmation = true
-			c.countSubs(kind, count, ok)
 		} else {
 			c.push(frame)
 			return
@@ -480,10 +482,15 @@ func (c *conn) route(frame []byte) {
 		// RESP2 has no push type: in subscribed mode messages are arrays.
 		if c.proto == 2 && (c.subCount+c.shardCount > 0 || (head != nil && head.kind == kindSubscribe)) {
 			kind, count, ok := pubsubHead(frame)
+			if confirmations[kind] {
+				// Also when the server unsubscribes on its own (a shard
+				// channel's slot moved): the count says whether the
+				// connection is still in subscribed mode.
+				c.countSubs(kind, count, ok)
+			}
 			switch {
 			case confirmations[kind] && head != nil && head.kind == kindSubscribe:
 				confirmation = true
-				c.countSubs(kind, count, ok)
 			case kind == "message" || kind == "pmessage" || kind == "smessage" || confirmations[kind]:
 				c.push(frame)
 				return

@@ -1,10 +1,12 @@
 package redis
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"strings"
 	"sync"
 	"testing"
@@ -405,4 +407,60 @@ func TestDialTimeoutZero(t *testing.T) {
 	addr := rktest.StartRedis(t)
 	s := newSession(t, openURL(t, "redis://"+addr+"?dial_timeout=0&protocol=3"))
 	s.must(resp.Simple("PONG"), "PING")
+}
+
+// scriptedServer is a RESP2 server on loopback that answers each command
+// by name from replies ("+OK\r\n" for any other), for behaviour a real
+// server shows only in circumstances a test cannot easily arrange.
+func scriptedServer(t *testing.T, replies map[string]string) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	go func() {
+		for {
+			nc, err := l.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer nc.Close()
+				rd := resp.NewReader(bufio.NewReader(nc))
+				for {
+					v, err := rd.ReadValue()
+					if err != nil || len(v.Elems) == 0 {
+						return
+					}
+					reply, ok := replies[strings.ToUpper(v.Elems[0].Str)]
+					if !ok {
+						reply = "+OK\r\n"
+					}
+					if _, err := nc.Write([]byte(reply)); err != nil {
+						return
+					}
+				}
+			}()
+		}
+	}()
+	return l.Addr().String()
+}
+
+// TestServerUnsubscribes: in RESP2 a connection leaves subscribed mode
+// when the server unsubscribes it on its own (Redis does so for shard
+// channels whose slot moves), so a later reply that merely looks like a
+// message is a reply, not a push.
+func TestServerUnsubscribes(t *testing.T) {
+	addr := scriptedServer(t, map[string]string{
+		// The confirmation, then the server's own unsubscribe.
+		"SSUBSCRIBE": "*3\r\n$10\r\nssubscribe\r\n$2\r\nch\r\n:1\r\n*3\r\n$12\r\nsunsubscribe\r\n$2\r\nch\r\n:0\r\n",
+		"LRANGE":     "*2\r\n$7\r\nmessage\r\n$1\r\nx\r\n",
+	})
+	s := newSession(t, openURL(t, "redis://"+addr))
+	s.must(resp.Array(resp.Bulk("ssubscribe"), resp.Bulk("ch"), resp.Int(1)), "SSUBSCRIBE", "ch")
+	if got := s.ev.wait(t, 1); !rktest.Equal(got[0], resp.Array(resp.Bulk("sunsubscribe"), resp.Bulk("ch"), resp.Int(0))) {
+		t.Fatalf("push %v", got[0])
+	}
+	s.must(resp.Array(resp.Bulk("message"), resp.Bulk("x")), "LRANGE", "l", "0", "-1")
 }
