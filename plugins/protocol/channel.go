@@ -174,7 +174,7 @@ func (ch *channel) serve(nc net.Conn) {
 	if _, err := nc.Write([]byte{0}); err != nil {
 		return
 	}
-	br := bufio.NewReaderSize(spin.New(nc, spin.Always), 16<<10)
+	br := bufio.NewReaderSize(spin.NewRequests(nc), 16<<10)
 	var in, out []byte
 	for {
 		in, err = readMessage(br, in)

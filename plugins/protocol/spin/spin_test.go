@@ -41,8 +41,8 @@ func readString(t *testing.T, c *Conn) string {
 	if err != nil {
 		t.Fatalf("Read: %v", err)
 	}
-	if spinning.Load() {
-		t.Fatal("the polling slot is still taken after Read")
+	if spinning.Load() || due.Load() != 0 {
+		t.Fatalf("after Read: polling slot taken %v, %d replies due", spinning.Load(), due.Load())
 	}
 	return string(buf[:n])
 }
@@ -123,6 +123,66 @@ func TestDeadline(t *testing.T) {
 	c.SetReadDeadline(time.Now().Add(20 * time.Millisecond))
 	if _, err := c.Read(make([]byte, 8)); !errors.Is(err, os.ErrDeadlineExceeded) {
 		t.Errorf("Read: %v", err)
+	}
+}
+
+// TestRequests: a server-side connection reads requests as they come.
+func TestRequests(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	go func() {
+		nc, err := net.Dial("tcp", l.Addr().String())
+		if err != nil {
+			return
+		}
+		defer nc.Close()
+		for _, m := range []string{"one", "two"} {
+			time.Sleep(5 * time.Millisecond)
+			nc.Write([]byte(m))
+		}
+	}()
+	nc, err := l.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := NewRequests(nc)
+	defer c.Close()
+	for _, want := range []string{"one", "two"} {
+		if got := readString(t, c); got != want {
+			t.Errorf("got %q, want %q", got, want)
+		}
+	}
+}
+
+// TestPollingRules checks when a read may take the polling slot.
+func TestPollingRules(t *testing.T) {
+	defer func() { lastBusy.Store(0); quietAfter.Store(0); lastContended.Store(0) }()
+	lastBusy.Store(time.Now().UnixNano())
+	if mayPoll() {
+		t.Error("polled right after another reply was due")
+	}
+	lastBusy.Store(time.Now().Add(-busyWindow).UnixNano())
+	if !mayPoll() {
+		t.Fatal("no polling after a quiet busyWindow")
+	}
+	if mayPoll() {
+		t.Error("two pollers at once")
+	}
+	spinning.Store(false)
+	// One stray loss of the CPU is ignored; two close together stop
+	// polling for a while.
+	now := time.Now()
+	contended(now.Add(-time.Second))
+	contended(now)
+	if quietAfter.Load() > now.UnixNano() {
+		t.Error("quiet after losses a second apart")
+	}
+	contended(now.Add(time.Millisecond))
+	if !(quietAfter.Load() > now.UnixNano()) || mayPoll() {
+		t.Error("still polling after two losses within the strike window")
 	}
 }
 
