@@ -30,10 +30,10 @@
 //   - Polling stops for a second when two polls within 100 ms find that
 //     another task took their CPU for a time slice (yielding can hand the
 //     CPU away for whole slices). That catches only the worst of a machine
-//     kept busy by other work: there polling still makes a round trip
-//     slower, since a busy task runs a while whenever the poller yields,
-//     where a woken sleeper would preempt it. Set RK_PLUGIN_SPIN=0 there
-//     (docs/benchmarks.md, "Plugin hop").
+//     kept busy by low-priority work: there polling still makes a round
+//     trip slower, since a busy task runs a while whenever the poller
+//     yields, where a woken sleeper would preempt it. Set RK_PLUGIN_SPIN=0
+//     there (docs/benchmarks.md, "Plugin hop").
 //   - $RK_PLUGIN_SPIN sets the budget (a Go duration such as 50us); 0
 //     turns polling off. The default is 50µs.
 //   - Only Linux polls; elsewhere Conn reads as the connection it wraps.
