@@ -42,7 +42,10 @@
 // server's command tips, implemented generically: request policies
 // all_nodes, all_shards and multi_shard (split by slot, replies reassembled
 // in key order), response policies one_succeeded, all_succeeded,
-// agg_logical_and, agg_logical_or, agg_min, agg_max and agg_sum. SCRIPT KILL
+// agg_logical_and, agg_logical_or, agg_min, agg_max and agg_sum; without a
+// response policy (or with "special"), arrays and maps are merged and a
+// single value is one of the non-null replies, at random (RANDOMKEY, as
+// Redis documents it). SCRIPT KILL
 // and FUNCTION KILL carry all_shards + one_succeeded in Redis itself. CLIENT
 // LIST, CLIENT KILL and MONITOR have no tips in Redis; rk supplies them
 // (route.go: extraTips) — CLIENT KILL counts are summed, CLIENT LIST lines
