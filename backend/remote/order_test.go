@@ -10,8 +10,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rk-redis/rk/backend/remote"
 	"github.com/rk-redis/rk/internal/resp"
 	"github.com/rk-redis/rk/internal/rktest"
+	"github.com/rk-redis/rk/plugins/protocol"
 )
 
 // TestPushReplyOrder checks both halves of the PushSource ordering contract
@@ -128,4 +130,60 @@ func (w *frameOrderWriter) WriteRaw(b []byte) {
 	}
 	w.mu.Unlock()
 	w.Writer.WriteRaw(b)
+}
+
+// quitDriver's sessions answer QUIT as a server does when it closes the
+// connection right after the reply: the session-closed notice comes
+// first, the reply a moment later. Closing the session before the reply
+// came interrupts the call.
+type quitDriver struct{ stallDriver }
+
+func (quitDriver) Open(context.Context, string) (protocol.Backend, error) { return quitBackend{}, nil }
+
+type quitBackend struct{ stallBackend }
+
+func (quitBackend) OpenSession(_ context.Context, _ protocol.ClientInfo, ev protocol.Events) (protocol.Session, error) {
+	return &quitSession{ev: ev, closed: make(chan struct{})}, nil
+}
+
+type quitSession struct {
+	ev     protocol.Events
+	once   sync.Once
+	closed chan struct{}
+}
+
+func (s *quitSession) Do(context.Context, [][][]byte) (protocol.Reply, error) {
+	s.ev.Closed(nil)
+	select {
+	case <-time.After(50 * time.Millisecond):
+		return protocol.Reply{Frames: []byte("+OK\r\n"), Proto: 2, Closed: true}, nil
+	case <-s.closed:
+		return protocol.Reply{}, protocol.Errorf(protocol.CodeUnavailable, "interrupted by Close")
+	}
+}
+
+func (s *quitSession) Close() error {
+	s.once.Do(func() { close(s.closed) })
+	return nil
+}
+
+// TestClosedDuringCall: a session the driver reports closed while a call
+// is in flight ends after the call, whose reply is delivered.
+func TestClosedDuringCall(t *testing.T) {
+	b, err := remote.OpenDriver(context.Background(), "quit", quitDriver{}, "quit://", remote.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	s := session(t, b)
+	w := resp.NewWriter()
+	s.Do(context.Background(), [][]byte{[]byte("QUIT")}, w)
+	if got := string(w.Bytes()); got != "+OK\r\n" {
+		t.Errorf("QUIT: %q", got)
+	}
+	select {
+	case <-s.Done():
+	case <-time.After(5 * time.Second):
+		t.Error("the session did not end")
+	}
 }
