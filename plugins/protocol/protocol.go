@@ -40,6 +40,13 @@
 //  5. rk closes sessions, then the backend, then stops the plugin. A plugin
 //     whose parent goes away exits by itself.
 //
+// The data channel departs from rk's rule of gRPC as the only transport,
+// for the one exchange whose latency matters: through gRPC a command took
+// three times as long as over a plain connection (docs/benchmarks.md,
+// "Plugin hop"). It is announced and authenticated over gRPC, carries the
+// protocol's own messages, and a plugin that does not offer it speaks
+// gRPC alone.
+//
 // Failures the driver reports on purpose (server unreachable, bad URL) are
 // [*Error] values with a [Code]; they cross the boundary as gRPC status
 // details and come back as the same [*Error]. Any other failure is a
